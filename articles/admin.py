@@ -1,0 +1,111 @@
+"""Editors' admin for articles, categories and the site disclaimer."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .client_ip import client_ip
+from .models import Article, ArticleImage, Category, SiteDisclaimer
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "position", "slug"]
+    list_editable = ["position"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["parent__position", "position", "name"]
+
+
+class ArticleImageInline(admin.TabularInline):
+    model = ArticleImage
+    extra = 1
+    fields = ["image", "caption", "alt_text", "position"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    """Article admin: the poster and poster IP come from the request that creates it."""
+
+    list_display = ["title", "category", "status", "published_at", "view_count"]
+    list_filter = ["status", "category", "published_at", "source_name"]
+    list_select_related = ["category"]
+    search_fields = ["title", "byline", "source_name", "source_issue", "poster_ip"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["category"]
+    readonly_fields = ["poster", "poster_ip", "view_count", "created_at", "updated_at"]
+    inlines = [ArticleImageInline]
+    actions = ["publish_selected", "withdraw_selected"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "category", "status", "published_at", "tags"]}),
+        (_("Text"), {"fields": ["lead", "byline", "body"]}),
+        (
+            _("Source attribution"),
+            {
+                "fields": [
+                    "source_name",
+                    "source_issue",
+                    "source_editor",
+                    "source_url",
+                    "original_published_at",
+                ]
+            },
+        ),
+        (
+            _("Poster"),
+            {"fields": ["poster_nickname", "poster", "poster_ip", "disclaimer"]},
+        ),
+        (_("Statistics"), {"fields": ["view_count", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category")
+
+    def save_model(self, request, obj, form, change):
+        """On creation, record the requesting user and address as poster."""
+        if not change:
+            obj.poster = request.user
+            obj.poster_ip = client_ip(request)
+            if not obj.poster_nickname:
+                obj.poster_nickname = request.user.get_username()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        count = 0
+        for article in queryset:
+            services.publish(article)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d article published.", "%d articles published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Withdraw selected articles"), permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        count = 0
+        for article in queryset:
+            services.withdraw(article)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d article withdrawn.", "%d articles withdrawn.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SiteDisclaimer)
+class SiteDisclaimerAdmin(admin.ModelAdmin):
+    """A single row: it can be edited but neither added twice nor deleted."""
+
+    list_display = ["__str__", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not SiteDisclaimer.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

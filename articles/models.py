@@ -1,0 +1,268 @@
+"""Articles, their categories and images, and the site-wide disclaimer."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .querysets import ArticleQuerySet
+from .sanitize import sanitize_html
+
+SLUG_MAX_LENGTH = 200
+
+
+def make_slug(text: str) -> str:
+    """Unicode slug of ``text`` (CJK kept), at most ``SLUG_MAX_LENGTH`` characters.
+
+    ``"院长论坛 | 练好“真功夫”" -> "院长论坛-练好真功夫"``. Returns ``"article"`` when
+    nothing sluggable is left.
+    """
+    return slugify(text, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") or "article"
+
+
+class Category(models.Model):
+    """A node of the category tree (e.g. 行业新闻 › 热点新闻)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return " » ".join(category.name for category in self.ancestors(include_self=True))
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+    def ancestors(self, include_self=False):
+        """Categories from the root down to this one's parent (or to this one).
+
+        Follows ``parent`` links; a view that shows breadcrumbs selects them with
+        ``select_related("category__parent__parent")`` so shallow trees cost no query.
+        Stops at a cycle instead of looping.
+        """
+        chain, seen, node = [], set(), self if include_self else self.parent
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be its own ancestor.")})
+            node = node.parent
+
+
+class TaggedArticle(TaggedItemBase):
+    """Through model between articles and taggit tags."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+
+
+class Article(models.Model):
+    """A news article, written here or republished from a court publication.
+
+    ``body`` is sanitized HTML (see :mod:`articles.sanitize`) whatever path writes it.
+    ``view_count`` only changes through :func:`articles.services.record_view` (an atomic
+    ``F() + 1`` update); saving a loaded instance never writes it back.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    lead = models.TextField(_("lead"), blank=True, help_text=_("导读: a short summary."))
+    byline = models.CharField(
+        _("byline"), max_length=255, blank=True, help_text=_("e.g. 文 | 某法院院长 某某")
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("HTML; sanitized on save."))
+
+    source_name = models.CharField(_("source publication"), max_length=200, blank=True)
+    source_issue = models.CharField(_("source issue"), max_length=100, blank=True)
+    source_editor = models.CharField(_("source editor"), max_length=100, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    original_published_at = models.DateTimeField(
+        _("original publication time"), null=True, blank=True
+    )
+
+    poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("poster"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posted_articles",
+    )
+    poster_nickname = models.CharField(_("poster nickname"), max_length=100, blank=True)
+    poster_ip = models.GenericIPAddressField(_("poster IP"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    view_count = models.PositiveBigIntegerField(_("view count"), default=0, editable=False)
+    disclaimer = models.TextField(
+        _("disclaimer"),
+        blank=True,
+        help_text=_("Replaces the site-wide disclaimer when set. {nickname} is the masked poster."),
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["view_count"], name="article_view_count_idx"),
+            models.Index(fields=["source_url"], name="article_source_url_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    def save(self, *args, **kwargs):
+        """Sanitize the body, fill the slug, and never write ``view_count`` back.
+
+        On an update without explicit ``update_fields`` every concrete field except
+        ``view_count`` is written, so an editor's save cannot overwrite views counted while
+        the form was open.
+        """
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = make_slug(self.title)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "view_count"
+            ]
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    @property
+    def is_published(self):
+        """True when readers may see the article now (same rule as ``published()``)."""
+        from django.utils import timezone
+
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+def article_image_path(instance, filename):
+    """Upload path ``articles/<YYYY>/<MM>/<filename>`` (storage makes names unique)."""
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    return f"articles/{now:%Y}/{now:%m}/{filename}"
+
+
+class ArticleImage(models.Model):
+    """One image of an article's gallery, in ``position`` order."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"), upload_to=article_image_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    alt_text = models.CharField(
+        _("alt text"), max_length=255, blank=True, help_text=_("Describes the image for readers who cannot see it.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("article image")
+        verbose_name_plural = _("article images")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class SiteDisclaimer(models.Model):
+    """The site-wide disclaimer shown under every article (one row, edited by staff).
+
+    ``text`` may contain ``{nickname}``, replaced by the poster's masked nickname.
+    """
+
+    DEFAULT_TEXT = (
+        "本文由昵称为 {nickname} 的用户发布，仅代表发布者个人观点，本站未对其内容进行核实，"
+        "请读者仅作参考。如文中内容涉及版权或其他权利问题，权利人可要求本站删除，"
+        "我们将在 3 个工作日内处理；发现违法违规内容，欢迎举报。"
+    )
+
+    text = models.TextField(_("disclaimer text"), default=DEFAULT_TEXT)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("site disclaimer")
+        verbose_name_plural = _("site disclaimer")
+
+    def __str__(self):
+        return str(_("site disclaimer"))
+
+    @classmethod
+    def current_text(cls) -> str:
+        """The disclaimer text in force (the default when staff have not edited it)."""
+        row = cls.objects.order_by("pk").first()
+        return row.text if row else cls.DEFAULT_TEXT
+
+    @staticmethod
+    def render(text: str, masked_nickname: str) -> str:
+        """Fill the ``{nickname}`` placeholder (plain replacement; other braces stay)."""
+        return text.replace("{nickname}", masked_nickname or "匿名")

@@ -1,0 +1,179 @@
+"""Reader pages: home, category, tag, search, article detail and its QR code.
+
+Views are thin: the querysets decide what is published, the services count views.
+"""
+
+import segno
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from . import services
+from .models import Article, Category, SiteDisclaimer
+
+SEARCH_MAX_LENGTH = 100
+
+
+class HomeView(TemplateView):
+    """Latest published articles and the most viewed ones."""
+
+    template_name = "articles/home.html"
+    latest_count = 12
+    most_viewed_count = 8
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest"] = list(Article.objects.for_listing()[: self.latest_count])
+        context["most_viewed"] = list(Article.objects.most_viewed()[: self.most_viewed_count])
+        return context
+
+
+class ArticleListView(ListView):
+    """Base of the paginated lists; a bad ``?page=`` is answered 404 by ``ListView``."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    allow_empty = True
+
+    def get_queryset(self):
+        return Article.objects.for_listing()
+
+
+class CategoryView(ArticleListView):
+    """Published articles of a category and of all its descendants."""
+
+    def get_queryset(self):
+        categories = list(Category.objects.select_related("parent"))
+        by_slug = {category.slug: category for category in categories}
+        self.category = by_slug.get(self.kwargs["slug"])
+        if self.category is None:
+            raise Http404(_("No such category."))
+        children = {}
+        for category in categories:
+            children.setdefault(category.parent_id, []).append(category)
+        ids, stack = set(), [self.category]
+        while stack:
+            node = stack.pop()
+            if node.pk not in ids:
+                ids.add(node.pk)
+                stack.extend(children.get(node.pk, []))
+        self.subcategories = children.get(self.category.pk, [])
+        return super().get_queryset().filter(category_id__in=ids)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            category=self.category,
+            subcategories=self.subcategories,
+            page_heading=self.category.name,
+            breadcrumbs=[(c.name, c.get_absolute_url()) for c in self.category.ancestors()]
+            + [(self.category.name, None)],
+        )
+        return context
+
+
+class TagView(ArticleListView):
+    """Published articles with one tag."""
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        heading = _("Tag: %(tag)s") % {"tag": self.tag.name}
+        context.update(tag=self.tag, page_heading=heading, breadcrumbs=[(heading, None)])
+        return context
+
+
+class SearchView(ArticleListView):
+    """Published articles whose title, lead, byline, source or body contain ``?q=``.
+
+    The query is trimmed to ``SEARCH_MAX_LENGTH`` characters; an empty query lists nothing.
+    """
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        from django.db.models import Q
+
+        self.query = " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+        if not self.query:
+            return Article.objects.none()
+        condition = Q()
+        for word in self.query.split()[:8]:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(lead__icontains=word)
+                | Q(byline__icontains=word)
+                | Q(source_name__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return super().get_queryset().filter(condition)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            query=self.query,
+            page_heading=_("Search"),
+            breadcrumbs=[(_("Search"), None)],
+        )
+        return context
+
+
+class ArticleDetailView(DetailView):
+    """One published article; counts the view of a human reader."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related(
+            "category__parent__parent", "poster"
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if kwargs.get("slug") != self.object.slug:
+            return redirect(self.object, permanent=True)
+        if services.is_reader_request(request):
+            services.record_view(self.object)
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        crumbs = []
+        if article.category:
+            crumbs = [
+                (c.name, c.get_absolute_url())
+                for c in article.category.ancestors(include_self=True)
+            ]
+        context.update(
+            breadcrumbs=crumbs + [(_("正文"), None)],
+            images=list(article.images.all()),
+            article_tags=list(article.tags.all()),
+            disclaimer_text=article.disclaimer or SiteDisclaimer.current_text(),
+        )
+        return context
+
+
+def article_redirect(request, pk):
+    """``/articles/<pk>/`` redirects to the article's canonical URL (published only)."""
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    return redirect(article, permanent=True)
+
+
+@cache_control(public=True, max_age=86400)
+def article_qr(request, pk):
+    """SVG QR code (segno) of a published article's absolute URL, for phones."""
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, title=article.title)
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -1,0 +1,1 @@
+"""Moderation models (takedown notices, reports, decisions) arrive with the moderation issue."""

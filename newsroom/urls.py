@@ -1,0 +1,32 @@
+"""Project URLs: the reader site, the admin, sitemaps and (when enabled) uploaded media."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from articles.sitemaps import ArticleSitemap, CategorySitemap
+
+sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("", include("articles.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # For `make run` and development; production serves MEDIA_ROOT from the web server.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+admin.site.site_header = f"{settings.SITE_NAME} 管理"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "内容管理"

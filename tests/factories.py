@@ -1,0 +1,101 @@
+"""factory_boy factories for the test suite.
+
+``ArticleFactory()`` is a draft; ``ArticleFactory(published=True)`` is published an hour ago;
+``ArticleFactory(scheduled=True)`` is published in the future; ``withdrawn=True`` withdrawn.
+"""
+
+import io
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleImage, Category
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+def make_user(role="reader", **kwargs):
+    """A user of ``role``: ``reader`` (no staff), ``staff`` (staff, no permission),
+    ``editor`` (staff with the article permissions) or ``admin`` (superuser)."""
+    if role == "admin":
+        return UserFactory(is_staff=True, is_superuser=True, **kwargs)
+    user = UserFactory(is_staff=role in {"staff", "editor"}, **kwargs)
+    if role == "editor":
+        user.user_permissions.set(
+            Permission.objects.filter(content_type__app_label="articles")
+        )
+    return user
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"栏目{n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"测试文章标题 {n}")
+    category = factory.SubFactory(CategoryFactory)
+    lead = "一段导读文字。"
+    byline = "文 | 测试法院 记者"
+    body = "<p>正文第一段。</p><h2>小标题</h2><p>正文第二段。</p>"
+    poster_nickname = "16e2f9abcdef"
+    poster_ip = "124.223.189.17"
+    status = Article.Status.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1)),
+        )
+        scheduled = factory.Trait(
+            status=Article.Status.PUBLISHED,
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
+        )
+        withdrawn = factory.Trait(
+            status=Article.Status.WITHDRAWN,
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+        )
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+
+def image_file(name="photo.png", size=(64, 48), color=(180, 40, 40), fmt="PNG"):
+    """An in-memory uploaded image file made with Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+class ArticleImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleImage
+
+    article = factory.SubFactory(ArticleFactory, published=True)
+    image = factory.LazyFunction(image_file)
+    caption = factory.Sequence(lambda n: f"图片说明 {n}")
+    alt_text = "测试图片"
+    position = factory.Sequence(int)
