@@ -1,6 +1,7 @@
 """Editors' admin for articles, categories and the site disclaimer."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -38,6 +39,8 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["category"]
     readonly_fields = ["poster", "poster_ip", "view_count", "created_at", "updated_at"]
     inlines = [ArticleImageInline]
+    # Links pasted without a scheme are taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish_selected", "withdraw_selected"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "status", "published_at", "tags"]}),

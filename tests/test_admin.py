@@ -1,0 +1,172 @@
+"""Editors' admin: poster and IP from the request, read-only counters, permissions."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import ArticleFactory, CategoryFactory, image_file, make_user
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+def article_form(category, **overrides):
+    data = {
+        "title": "院长论坛 | 新的一篇",
+        "slug": "院长论坛-新的一篇",
+        "category": category.pk,
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "tags": "基层法院, 营商环境",
+        "lead": "导读",
+        "byline": "文 | 某法院 某某",
+        "body": '<p onclick="x()">正文</p><script>alert(1)</script>',
+        "source_name": "中国审判",
+        "source_issue": "2025年第4期",
+        "source_editor": "孙某",
+        "source_url": "",
+        "original_published_at_0": "",
+        "original_published_at_1": "",
+        "poster_nickname": "",
+        "disclaimer": "",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = make_user("editor", username="editor")
+    client.force_login(editor)
+    return client, editor
+
+
+def test_creating_an_article_records_poster_and_client_ip(editor_client):
+    client, editor = editor_client
+    category = CategoryFactory()
+    response = client.post(
+        ADD_URL,
+        article_form(category, **{"poster_ip": "6.6.6.6"}),
+        REMOTE_ADDR="124.223.189.17",
+        HTTP_X_FORWARDED_FOR="1.2.3.4",
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get()
+    assert article.poster == editor
+    assert article.poster_ip == "124.223.189.17"  # neither the form nor a spoofed header
+    assert article.poster_nickname == "editor"
+    assert article.body == "<p>正文</p>"
+    assert sorted(tag.name for tag in article.tags.all()) == ["基层法院", "营商环境"]
+
+
+def test_proxy_header_is_believed_only_from_a_configured_proxy(editor_client, settings):
+    client, _ = editor_client
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    category = CategoryFactory()
+    client.post(
+        ADD_URL,
+        article_form(category),
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 124.223.189.17, 10.0.0.7",
+    )
+    assert Article.objects.get().poster_ip == "124.223.189.17"
+
+
+def test_editing_keeps_poster_ip_and_view_count(editor_client):
+    client, _ = editor_client
+    poster = make_user("editor", username="original-poster")
+    article = ArticleFactory(published=True, poster=poster, poster_ip="124.223.189.17")
+    Article.objects.filter(pk=article.pk).update(view_count=77)
+    data = article_form(
+        article.category,
+        title="修改后的标题",
+        status=Article.Status.PUBLISHED,
+        published_at_0="2025-03-21",
+        published_at_1="10:56:15",
+        view_count="0",
+        poster_ip="1.1.1.1",
+    )
+    response = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]), data, REMOTE_ADDR="8.8.8.8"
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "修改后的标题"
+    assert article.poster == poster
+    assert article.poster_ip == "124.223.189.17"
+    assert article.view_count == 77
+
+
+def test_image_inline_uploads_a_gallery_image(editor_client):
+    client, _ = editor_client
+    data = article_form(
+        CategoryFactory(),
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-0-image": image_file("cover.png", size=(120, 80)),
+            "images-0-caption": "本期封面",
+            "images-0-alt_text": "杂志封面",
+            "images-0-position": "0",
+        },
+    )
+    assert client.post(ADD_URL, data).status_code == 302
+    image = Article.objects.get().images.get()
+    assert (image.width, image.height) == (120, 80)
+    assert image.image.storage.exists(image.image.name)
+
+
+def test_a_file_that_is_not_an_image_is_a_form_error(editor_client):
+    client, _ = editor_client
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = article_form(
+        CategoryFactory(),
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-0-image": SimpleUploadedFile("evil.png", b"<html><script>x</script>"),
+            "images-0-position": "0",
+        },
+    )
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    assert "images-0-image" in response.content.decode()
+
+
+def test_changelist_columns_filters_and_search(editor_client):
+    client, _ = editor_client
+    ArticleFactory(published=True, title="按 IP 找到的文章", poster_ip="203.0.113.9")
+    ArticleFactory(published=True, title="另一篇", poster_ip="198.51.100.1", byline="文 | 王某")
+    url = reverse("admin:articles_article_changelist")
+
+    page = client.get(url, {"q": "203.0.113.9"}).content.decode()
+    assert "按 IP 找到的文章" in page and "另一篇" not in page
+    assert "另一篇" in client.get(url, {"q": "王某"}).content.decode()
+    sorted_page = client.get(url, {"o": "-5"})
+    assert sorted_page.status_code == 200
+    add_page = client.get(ADD_URL).content.decode()
+    assert "prepopulated_fields" in add_page or "data-prepopulated-fields" in add_page
+
+
+@pytest.mark.parametrize("role, status", [("anonymous", 302), ("staff", 403), ("editor", 200)])
+def test_article_admin_permissions(client, role, status):
+    if role != "anonymous":
+        client.force_login(make_user(role))
+    assert client.get(ADD_URL).status_code == status
+
+
+def test_publish_action_goes_through_the_service(editor_client):
+    client, _ = editor_client
+    drafts = ArticleFactory.create_batch(2)
+    response = client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [a.pk for a in drafts]},
+    )
+    assert response.status_code == 302
+    assert Article.objects.published().count() == 2
