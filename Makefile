@@ -56,8 +56,8 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup
-	$(RUN_ENV) $(PY) scripts/benchmark.py
+bench: $(VENV)/.installed-dev
+	$(PY) scripts/benchmark.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/test-*.sqlite3
