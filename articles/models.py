@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -98,9 +99,7 @@ class Article(models.Model):
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     title = models.CharField(_("title"), max_length=255)
-    slug = models.SlugField(
-        _("slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True
-    )
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
     category = models.ForeignKey(
         Category,
         verbose_name=_("category"),
@@ -164,9 +163,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
-
     def save(self, *args, **kwargs):
         """Sanitize the body, fill the slug, and never write ``view_count`` back.
 
@@ -187,11 +183,12 @@ class Article(models.Model):
 
     save.alters_data = True
 
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
     @property
     def is_published(self):
         """True when readers may see the article now (same rule as ``published()``)."""
-        from django.utils import timezone
-
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
@@ -201,8 +198,6 @@ class Article(models.Model):
 
 def article_image_path(instance, filename):
     """Upload path ``articles/<YYYY>/<MM>/<filename>`` (storage makes names unique)."""
-    from django.utils import timezone
-
     now = timezone.localtime()
     return f"articles/{now:%Y}/{now:%m}/{filename}"
 
@@ -220,7 +215,10 @@ class ArticleImage(models.Model):
     height = models.PositiveIntegerField(_("height"), default=0, editable=False)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     alt_text = models.CharField(
-        _("alt text"), max_length=255, blank=True, help_text=_("Describes the image for readers who cannot see it.")
+        _("alt text"),
+        max_length=255,
+        blank=True,
+        help_text=_("Describes the image for readers who cannot see it."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

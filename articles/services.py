@@ -6,6 +6,9 @@ The admin, the views and the management commands call these functions; none of t
 
 import re
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -66,3 +69,69 @@ def withdraw(article: Article) -> Article:
     article.status = Article.Status.WITHDRAWN
     article.save(update_fields=["status", "updated_at"])
     return article
+
+
+@transaction.atomic
+def import_article(
+    parsed, *, category=None, publish_now=False, poster=None, poster_ip=None
+) -> tuple[Article, bool]:
+    """Create an article from a parsed saved page, unless that source was imported already.
+
+    Args:
+        parsed: an :class:`articles.importing.ParsedArticle`.
+        category: a ``Category`` or ``None``.
+        publish_now: publish the new article now (through :func:`publish`); else it is a draft.
+        poster: the user named as poster; default the system user
+            ``settings.IMPORT_SYSTEM_USERNAME``, created on demand (unusable password, not
+            staff). ``poster_nickname`` is the poster's username.
+        poster_ip: the poster's IP address as a string, or ``None``. The source page's own
+            发布人 / IP are never used: they belong to the source site.
+
+    Returns:
+        ``(article, created)``. A source counts as imported when an article has the same
+        non-empty ``source_url``, or the same title and ``original_published_at`` (both
+        possibly ``None``); then that article is returned unchanged with ``created=False``.
+
+    Raises:
+        django.core.exceptions.ValidationError: a field does not fit the model (too long a
+            title, an invalid ``poster_ip`` or ``source_url``, ...); nothing is written.
+    """
+    imported = Article.objects.order_by("pk")
+    existing = None
+    if parsed.source_url:
+        existing = imported.filter(source_url=parsed.source_url).first()
+    if existing is None:
+        existing = imported.filter(
+            title=parsed.title, original_published_at=parsed.original_published_at
+        ).first()
+    if existing is not None:
+        return existing, False
+
+    if poster is None:
+        user_model = get_user_model()
+        poster, _ = user_model.objects.get_or_create(
+            **{user_model.USERNAME_FIELD: settings.IMPORT_SYSTEM_USERNAME},
+            defaults={"password": make_password(None), "is_staff": False},
+        )
+    nickname_length = Article._meta.get_field("poster_nickname").max_length
+    article = Article(
+        title=parsed.title,
+        lead=parsed.lead,
+        byline=parsed.byline,
+        body=parsed.body_html,
+        original_published_at=parsed.original_published_at,
+        source_name=parsed.source_name,
+        source_issue=parsed.source_issue,
+        source_editor=parsed.source_editor,
+        source_url=parsed.source_url,
+        category=category,
+        poster=poster,
+        poster_nickname=poster.get_username()[:nickname_length],
+        poster_ip=poster_ip or None,
+        status=Article.Status.DRAFT,
+    )
+    article.full_clean()
+    article.save()
+    if publish_now:
+        publish(article)
+    return article, True

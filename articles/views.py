@@ -135,9 +135,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related(
-            "category__parent__parent", "poster"
-        )
+        return Article.objects.published().select_related("category__parent__parent", "poster")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -158,7 +156,7 @@ class ArticleDetailView(DetailView):
                 for c in article.category.ancestors(include_self=True)
             ]
         context.update(
-            breadcrumbs=crumbs + [(_("正文"), None)],
+            breadcrumbs=[*crumbs, (_("正文"), None)],
             images=list(article.images.all()),
             article_tags=list(article.tags.all()),
             disclaimer_text=article.disclaimer or SiteDisclaimer.current_text(),

@@ -8,10 +8,10 @@ the same suite at PostgreSQL and Redis through DATABASE_URL and REDIS_URL.
 import os
 import tempfile
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-never-used-elsewhere-0123456")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file (not in-memory) test database, so live-server tests run on real concurrent

@@ -51,7 +51,9 @@ def main():
     parent = Category.objects.create(name="行业新闻", slug="hangye")
     child = Category.objects.create(name="热点新闻", slug="redian", parent=parent)
     now = timezone.now()
-    body = "".join(f"<h2>第{i}部分</h2><p>{'基层法院建设的做法和体会。' * 40}</p>" for i in range(8))
+    body = "".join(
+        f"<h2>第{i}部分</h2><p>{'基层法院建设的做法和体会。' * 40}</p>" for i in range(8)
+    )
     started = time.perf_counter()
     Article.objects.bulk_create(
         Article(

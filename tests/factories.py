@@ -34,9 +34,7 @@ def make_user(role="reader", **kwargs):
         return UserFactory(is_staff=True, is_superuser=True, **kwargs)
     user = UserFactory(is_staff=role in {"staff", "editor"}, **kwargs)
     if role == "editor":
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label="articles")
-        )
+        user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
     return user
 
 

@@ -59,9 +59,14 @@ def test_article_detail_shows_every_element_of_the_reference_page(client, seed_l
     html = response.content.decode()
     start = html.index('class="breadcrumbs"')
     breadcrumb = html[start : html.index("</nav>", start)]
-    assert breadcrumb.index("首页") < breadcrumb.index("行业新闻") < breadcrumb.index("热点新闻") < breadcrumb.index("正文")
+    assert (
+        breadcrumb.index("首页")
+        < breadcrumb.index("行业新闻")
+        < breadcrumb.index("热点新闻")
+        < breadcrumb.index("正文")
+    )
     for expected in [
-        "<h1 class=\"article__title\">院长论坛 | 练好基本功 服务新区发展</h1>",
+        '<h1 class="article__title">院长论坛 | 练好基本功 服务新区发展</h1>',
         "放大字体",
         "缩小字体",
         "2025-03-21 10:56:15",
@@ -188,7 +193,13 @@ def test_tags_are_case_insensitive():
 
 @pytest.mark.parametrize(
     "query, found",
-    [("练好基本功", True), ("某新区 中国审判", True), ("第二段", True), ("不存在的词", False), ("", False)],
+    [
+        ("练好基本功", True),
+        ("某新区 中国审判", True),
+        ("第二段", True),
+        ("不存在的词", False),
+        ("", False),
+    ],
 )
 def test_search(client, seed_like, query, found):
     ArticleFactory(title="练好基本功（草稿）")

@@ -9,7 +9,7 @@ from tests.factories import ArticleFactory
 HOSTILE = {
     "script tag": ("<p>a</p><script>alert(1)</script>", "alert"),
     "event handler": ('<img src="x.png" onerror="alert(1)">', "onerror"),
-    "onload handler": ('<p onload="this.removeAttribute(\'width\')">t</p>', "onload"),
+    "onload handler": ("<p onload=\"this.removeAttribute('width')\">t</p>", "onload"),
     "javascript link": ('<a href="javascript:alert(1)">x</a>', "javascript:"),
     "javascript link with entities": ('<a href="jav&#x09;ascript:alert(1)">x</a>', "ascript:"),
     "upper-case javascript": ('<a href="JaVaScRiPt:alert(1)">x</a>', "alert"),
@@ -18,15 +18,18 @@ HOSTILE = {
     "iframe": ('<iframe src="https://evil.example/"></iframe>', "iframe"),
     "style tag": ("<style>body{display:none}</style><p>x</p>", "display"),
     "inline style": ('<p style="position:fixed;top:0">x</p>', "style"),
-    "unclosed tag": ('<p>text<img src=x onerror=alert(1)//<b>', "onerror"),
+    "unclosed tag": ("<p>text<img src=x onerror=alert(1)//<b>", "onerror"),
     "unclosed script": ("<p>x</p><script>alert(1)", "alert"),
     "data url image": ('<img src="data:text/html;base64,PHNjcmlwdD4=">', "data:"),
     "object embed": ('<object data="x.swf"></object><embed src="x.swf">', "swf"),
     "form": ('<form action="https://evil.example"><input name=p></form>', "form"),
     "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "refresh"),
     "comment": ("<!--[if IE]><script>alert(1)</script><![endif]--><p>x</p>", "alert"),
-    "mathml": ('<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>', "onerror"),
-    "noscript mutation": ('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', "onerror"),
+    "mathml": ("<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "onerror"),
+    "noscript mutation": (
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+        "onerror",
+    ),
 }
 
 
@@ -41,9 +44,9 @@ def test_structure_of_an_article_survives():
     html = (
         "<h2>以服务大局为使命</h2><h3>把主责主业谋在高处</h3>"
         "<p>第一段<strong>重点</strong><em>强调</em>。</p>"
-        "<ul><li>一</li></ul><ol start=\"3\"><li>三</li></ol>"
-        "<table><thead><tr><th scope=\"col\">年份</th></tr></thead>"
-        "<tbody><tr><td colspan=\"2\">2025</td></tr></tbody></table>"
+        '<ul><li>一</li></ul><ol start="3"><li>三</li></ol>'
+        '<table><thead><tr><th scope="col">年份</th></tr></thead>'
+        '<tbody><tr><td colspan="2">2025</td></tr></tbody></table>'
         '<figure><img src="https://img.example/a.jpg" alt="图" width="600">'
         "<figcaption>说明</figcaption></figure>"
         '<p><a href="https://court.example/news/1">原文</a></p><blockquote>引文</blockquote>'
@@ -68,7 +71,7 @@ def test_structure_of_an_article_survives():
 def test_leftover_attribute_fragment_in_markup_cannot_become_a_handler():
     dirty = (
         '<img src="a.jpg" \nnload="this.removeAttribute(\'width\'); '
-        "this.removeAttribute('onload');\" onload=\"x()\" />"
+        'this.removeAttribute(\'onload\');" onload="x()" />'
     )
     cleaned = sanitize_html(dirty)
     assert "onload" not in cleaned
@@ -92,5 +95,9 @@ def test_every_write_path_sanitizes_the_body():
     via_manager.body = hostile
     Article.objects.bulk_update([via_manager], ["body"])
 
-    for article in [via_update, Article.objects.get(pk=via_manager.pk), Article.objects.get(pk=bulk.pk)]:
+    for article in [
+        via_update,
+        Article.objects.get(pk=via_manager.pk),
+        Article.objects.get(pk=bulk.pk),
+    ]:
         assert article.body == "<p>正文</p>", article.title

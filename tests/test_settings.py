@@ -52,7 +52,7 @@ def test_sqlite_uses_wal_and_a_busy_timeout(settings):
     from django.db import connection
 
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite-only setting (this run uses %s)" % connection.vendor)
+        pytest.skip(f"SQLite-only setting (this run uses {connection.vendor})")
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0].lower() == "wal"

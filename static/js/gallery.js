@@ -10,11 +10,18 @@
     var next = gallery.querySelector("[data-gallery-next]");
     var current = 0;
 
+    function setDisabled(button, disabled) {
+      if (!button) { return; }
+      // A focused button that gets disabled drops focus to <body> and the arrow keys stop
+      // working; hand focus to the strip first so keyboard users keep their place.
+      if (disabled && document.activeElement === button) { track.focus({ preventScroll: true }); }
+      button.disabled = disabled;
+    }
     function show(index) {
       current = Math.max(0, Math.min(slides.length - 1, index));
       if (status) { status.textContent = (current + 1) + " / " + slides.length; }
-      if (prev) { prev.disabled = current === 0; }
-      if (next) { next.disabled = current === slides.length - 1; }
+      setDisabled(prev, current === 0);
+      setDisabled(next, current === slides.length - 1);
     }
     function update() {
       show(Math.round(track.scrollLeft / Math.max(track.clientWidth, 1)));
