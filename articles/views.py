@@ -7,6 +7,7 @@ import io
 
 import segno
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -15,9 +16,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from . import services
+from .forms import SearchForm
 from .models import Article, Category, SiteDisclaimer
-
-SEARCH_MAX_LENGTH = 100
 
 
 class HomeView(TemplateView):
@@ -94,21 +94,19 @@ class TagView(ArticleListView):
 
 
 class SearchView(ArticleListView):
-    """Published articles whose title, lead, byline, source or body contain ``?q=``.
-
-    The query is trimmed to ``SEARCH_MAX_LENGTH`` characters; an empty query lists nothing.
-    """
+    """Published articles whose title, lead, byline, source or body contain every word of
+    ``?q=``. An empty or invalid query (too long, NUL characters) lists nothing and the form
+    shows why."""
 
     template_name = "articles/search.html"
 
     def get_queryset(self):
-        from django.db.models import Q
-
-        self.query = " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-        if not self.query:
+        self.form = SearchForm(self.request.GET)
+        words = self.form.words()
+        if not words:
             return Article.objects.none()
         condition = Q()
-        for word in self.query.split()[:8]:
+        for word in words:
             condition &= (
                 Q(title__icontains=word)
                 | Q(lead__icontains=word)
@@ -121,7 +119,8 @@ class SearchView(ArticleListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            query=self.query,
+            form=self.form,
+            query=" ".join(self.form.words()),
             page_heading=_("Search"),
             breadcrumbs=[(_("Search"), None)],
         )

@@ -208,9 +208,32 @@ def test_search(client, seed_like, query, found):
     assert list(response.context["articles"]) == ([seed_like] if found else [])
 
 
-@pytest.mark.parametrize("query", ["x" * 5000, "%", "_", "' OR 1=1 --", "\x00", "   "])
-def test_search_odd_input_is_never_an_error(client, query):
-    assert client.get(reverse("articles:search"), {"q": query}).status_code == 200
+@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", "   ", "\\"])
+def test_search_odd_input_is_never_an_error(client, seed_like, query):
+    response = client.get(reverse("articles:search"), {"q": query})
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == []
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [("x" * 5000, "不超过 100 字符"), ("基层\x00法院", "空字符"), ("\x00", "空字符")],
+)
+def test_invalid_search_query_re_renders_the_form_with_the_reason(
+    client, seed_like, query, message
+):
+    response = client.get(reverse("articles:search"), {"q": query})
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == []
+    assert message in response.context["form"].errors["q"][0]
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/tags/%00/", "/category/%00/", "/tags/a%20b/", "/articles/1/%00/", "/category/../"]
+)
+def test_malformed_slugs_are_404_not_errors(client, seed_like, url):
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
