@@ -9,7 +9,9 @@ SEARCH_MAX_LENGTH = 100
 class SearchForm(forms.Form):
     """The ``?q=`` of the search page: up to ``SEARCH_MAX_LENGTH`` characters, no NUL."""
 
-    q = forms.CharField(label=_("关键词"), max_length=SEARCH_MAX_LENGTH, required=False, strip=True)
+    q = forms.CharField(
+        label=_("Keywords"), max_length=SEARCH_MAX_LENGTH, required=False, strip=True
+    )
 
     def words(self) -> list[str]:
         """The query's words (at most 8), or ``[]`` when the form is empty or invalid."""

@@ -108,9 +108,11 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         related_name="articles",
     )
-    lead = models.TextField(_("lead"), blank=True, help_text=_("导读: a short summary."))
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("The 导读: a short summary shown above the text.")
+    )
     byline = models.CharField(
-        _("byline"), max_length=255, blank=True, help_text=_("e.g. 文 | 某法院院长 某某")
+        _("byline"), max_length=255, blank=True, help_text=_("For example: 文 | 某法院院长 某某")
     )
     body = models.TextField(_("body"), blank=True, help_text=_("HTML; sanitized on save."))
 

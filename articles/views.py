@@ -155,7 +155,7 @@ class ArticleDetailView(DetailView):
                 for c in article.category.ancestors(include_self=True)
             ]
         context.update(
-            breadcrumbs=[*crumbs, (_("正文"), None)],
+            breadcrumbs=[*crumbs, (_("Article"), None)],
             images=list(article.images.all()),
             article_tags=list(article.tags.all()),
             disclaimer_text=article.disclaimer or SiteDisclaimer.current_text(),

@@ -3,15 +3,32 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from articles.sitemaps import ArticleSitemap, CategorySitemap
 
 sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
 
+
+class FaviconView(RedirectView):
+    """``/favicon.ico``, which browsers ask for on pages without an icon link (admin, feeds)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view()),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+    ),
     path(
         "sitemap.xml",
         sitemap,

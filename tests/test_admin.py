@@ -151,7 +151,14 @@ def test_changelist_columns_filters_and_search(editor_client):
     sorted_page = client.get(url, {"o": "-5"})
     assert sorted_page.status_code == 200
     add_page = client.get(ADD_URL).content.decode()
-    assert "prepopulated_fields" in add_page or "data-prepopulated-fields" in add_page
+    assert "data-prepopulated-fields" in add_page
+
+
+def test_admin_speaks_chinese(editor_client):
+    client, _ = editor_client
+    page = client.get(ADD_URL).content.decode()
+    for label in ["标题", "导读", "署名", "来源刊物", "来源期号", "原文发布时间", "发布人 IP"]:
+        assert f"{label}:" in page or f"{label}：" in page, label
 
 
 @pytest.mark.parametrize("role, status", [("anonymous", 302), ("staff", 403), ("editor", 200)])

@@ -169,3 +169,27 @@ def test_article_page_in_chromium(live_server, static_from_finders, settings):
         )
         assert desktop_watcher.collect(desktop) == []
         desktop.screenshot(path=screenshots / "article-1280.png", full_page=True)
+
+
+def test_admin_prefills_a_cjk_slug_from_the_title(live_server, static_from_finders):
+    executable = require_chromium()
+    from playwright.sync_api import expect
+
+    from tests.factories import make_user
+
+    make_user("editor", username="browser-editor")
+
+    with chromium(executable) as browser:
+        page = browser.new_context(**DESKTOP).new_page()
+        watcher = PageProblems()
+        watcher.watch(page)
+        page.goto(live_server.url + "/admin/articles/article/add/")
+        page.fill("#id_username", "browser-editor")
+        page.fill("#id_password", "correct horse battery staple")
+        page.click("input[type=submit]")
+        expect(page.locator("#id_title")).to_be_visible()
+
+        page.fill("#id_title", "院长论坛 | 练好固本强基“真功夫”")
+        page.keyboard.press("Tab")  # prepopulate.js listens to change (IME input has no keyup)
+        expect(page.locator("#id_slug")).to_have_value("院长论坛-练好固本强基真功夫")
+        assert watcher.collect(page) == []
