@@ -1,13 +1,18 @@
 """Editors' admin for articles, categories and the site disclaimer."""
 
+import taggit.models
 from django.contrib import admin, messages
-from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
 from .client_ip import client_ip
-from .models import Article, ArticleImage, Category, SiteDisclaimer
+from .forms import ArticleAdminForm
+from .models import Article, ArticleImage, Category, SiteDisclaimer, Tag
+
+# Articles use articles.Tag; taggit's own Tag model stays empty, so hide its admin.
+admin.site.unregister(taggit.models.Tag)
 
 
 @admin.register(Category)
@@ -20,6 +25,13 @@ class CategoryAdmin(admin.ModelAdmin):
     ordering = ["parent__position", "position", "name"]
 
 
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+
+
 class ArticleImageInline(admin.TabularInline):
     model = ArticleImage
     extra = 1
@@ -30,17 +42,18 @@ class ArticleImageInline(admin.TabularInline):
 class ArticleAdmin(admin.ModelAdmin):
     """Article admin: the poster and poster IP come from the request that creates it."""
 
-    list_display = ["title", "category", "status", "published_at", "view_count"]
+    form = ArticleAdminForm
+    list_display = ["title", "category", "publication", "published_at", "view_count"]
     list_filter = ["status", "category", "published_at", "source_name"]
     list_select_related = ["category"]
-    search_fields = ["title", "byline", "source_name", "source_issue", "poster_ip"]
+    search_fields = [
+        "title", "byline", "source_name", "source_issue", "source_editor", "poster_ip",
+    ]  # fmt: skip
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category"]
     readonly_fields = ["poster", "poster_ip", "view_count", "created_at", "updated_at"]
     inlines = [ArticleImageInline]
-    # Links pasted without a scheme are taken as https (Django 6's default).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish_selected", "withdraw_selected"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "status", "published_at", "tags"]}),
@@ -66,6 +79,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication(self, obj):
+        """The status, with "scheduled" for a published article whose time is to come."""
+        if obj.status == Article.Status.PUBLISHED and not obj.is_published:
+            return _("scheduled")
+        return obj.get_status_display()
 
     def save_model(self, request, obj, form, change):
         """On creation, record the requesting user and address as poster."""
@@ -106,6 +126,13 @@ class SiteDisclaimerAdmin(admin.ModelAdmin):
     """A single row: it can be edited but neither added twice nor deleted."""
 
     list_display = ["__str__", "updated_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        """Open the single row's form directly instead of a one-line list."""
+        row = SiteDisclaimer.objects.order_by("pk").first()
+        if row is None:
+            return super().changelist_view(request, extra_context)
+        return redirect("admin:articles_sitedisclaimer_change", row.pk)
 
     def has_add_permission(self, request):
         return not SiteDisclaimer.objects.exists() and super().has_add_permission(request)

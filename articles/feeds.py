@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.html import escape
 
 from .models import Article
 
@@ -25,7 +26,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead
+        # RSS readers render <description> as HTML; the lead is plain text, so escape it.
+        return escape(item.lead)
 
     def item_pubdate(self, item):
         return item.published_at

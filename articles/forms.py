@@ -1,7 +1,11 @@
-"""Reader-facing forms."""
+"""Forms: the reader's search and the editor's article form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Tag
+from .sanitize import normalize_text
 
 SEARCH_MAX_LENGTH = 100
 
@@ -10,7 +14,17 @@ class SearchForm(forms.Form):
     """The ``?q=`` of the search page: up to ``SEARCH_MAX_LENGTH`` characters, no NUL."""
 
     q = forms.CharField(
-        label=_("Keywords"), max_length=SEARCH_MAX_LENGTH, required=False, strip=True
+        label=_("Keywords"),
+        max_length=SEARCH_MAX_LENGTH,
+        required=False,
+        strip=True,
+        error_messages={
+            # MaxLengthValidator fills in %(limit_value)d.
+            "max_length": _("Please use at most %(limit_value)d characters."),
+            "null_characters_not_allowed": _(
+                "The keywords contain characters that cannot be searched; please type them again."
+            ),
+        },
     )
 
     def words(self) -> list[str]:
@@ -18,3 +32,40 @@ class SearchForm(forms.Form):
         if not self.is_valid():
             return []
         return self.cleaned_data["q"].split()[:8]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The admin's article form; tag names are cleaned and checked against the tag model."""
+
+    class Meta:
+        model = Article
+        fields = [
+            "title", "slug", "category", "status", "published_at", "tags", "lead", "byline",
+            "body", "source_name", "source_issue", "source_editor", "source_url",
+            "original_published_at", "poster_nickname", "disclaimer",
+        ]  # fmt: skip
+
+    # A link pasted without a scheme is taken as https (Django 6's default).
+    source_url = forms.URLField(
+        label=Article._meta.get_field("source_url").verbose_name,
+        max_length=Article._meta.get_field("source_url").max_length,
+        required=False,
+        assume_scheme="https",
+    )
+
+    def clean_tags(self):
+        """Tag names without control characters, each at most the tag name's max length.
+
+        Raises:
+            ValidationError: a tag name is too long (the database would refuse it).
+        """
+        limit = Tag._meta.get_field("name").max_length
+        names = [normalize_text(name).strip() for name in self.cleaned_data["tags"]]
+        too_long = [name for name in names if len(name) > limit]
+        if too_long:
+            raise ValidationError(
+                _("A tag can have at most %(limit)d characters: %(tag)s"),
+                code="tag_too_long",
+                params={"limit": limit, "tag": too_long[0][:20] + "…"},
+            )
+        return [name for name in names if name]

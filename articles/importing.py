@@ -30,8 +30,10 @@ Decisions:
       the saved file.
 """
 
+import codecs
 import html
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +46,13 @@ from trafilatura.utils import load_html
 
 #: The source sites are Chinese; a time without a zone is their local time.
 SOURCE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+#: Largest file the importer reads (bytes). A saved article page is well under 1 MB; a
+#: bigger file is a mistake, not an article.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+#: Plausible years of an original publication time; others are taken as unknown.
+YEARS = range(1949, 2200)
 
 #: Longest line (in characters) that can be a section heading or a chrome line.
 HEADING_MAX_CHARS = 30
@@ -121,6 +130,9 @@ MARKUP_FRAGMENT = re.compile(
     re.IGNORECASE | re.ASCII,
 )
 
+MARKUP_SYNTAX = re.compile(r"""<[^<>]*>?|[\w:.-]+\s*=\s*(["']).*?(?:\1|$)|(["']).*?\2""")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
 SOURCE_ISSUE = re.compile(
     r"^《(?P<name>[^》]{1,60})》(?:杂志|期刊)?\s*(?P<issue>\d{4}\s*年\s*第\s*\d+\s*期)$"
 )
@@ -153,24 +165,42 @@ def parse_file(path) -> ParsedArticle:
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleImportError(f"{path}: is a directory, not a file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleImportError(f"{path}: is not a regular file (device, pipe or socket).")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ArticleImportError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise ArticleImportError(f"{path}: is a directory, not a file.") from None
     except OSError as exc:
         raise ArticleImportError(f"{path}: cannot read the file ({exc.strerror}).") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ArticleImportError(
+            f"{path}: is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+            "a saved article page is much smaller."
+        )
     text = decode(data, name=str(path))
-    return parse_html(text) if LOOKS_LIKE_HTML.match(text) else parse_text(text)
+    try:
+        return parse_html(text) if LOOKS_LIKE_HTML.match(text) else parse_text(text)
+    except ArticleImportError as exc:
+        raise ArticleImportError(f"{path}: {exc}") from None
 
 
 def decode(data: bytes, name: str = "file") -> str:
-    """Decode the bytes of a saved page: UTF-8 (with or without BOM), else GB18030.
+    """Decode the bytes of a saved page: UTF-16 with a BOM (Notepad's "Unicode"), else UTF-8
+    (with or without BOM), else GB18030.
 
     Raises:
         ArticleImportError: empty or whitespace only, or binary (NUL bytes, undecodable,
             or control characters other than line breaks and tabs).
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise ArticleImportError(f"{name}: is not valid UTF-16 text.") from None
     if b"\x00" in data:
         raise ArticleImportError(f"{name}: looks like a binary file (NUL bytes), not text.")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -263,7 +293,17 @@ def _is_chrome(line: str) -> bool:
 
 
 def _is_content(line: str) -> bool:
-    return bool(line) and not _is_chrome(line) and not MARKUP_FRAGMENT.search(line)
+    return bool(line) and not _is_chrome(line) and not _is_markup(line)
+
+
+def _is_markup(line: str) -> bool:
+    """A leftover markup fragment: looks like markup, and no Chinese text remains once its
+    tags, ``attribute="value"`` pairs and quoted strings are removed. (A paragraph that
+    quotes markup, e.g. about a ``javascript:`` link, is text.)"""
+    if not MARKUP_FRAGMENT.search(line):
+        return False
+    residue = MARKUP_SYNTAX.sub("", line)
+    return not HAN.search(residue)
 
 
 def _read_header(lines: list[str], first_line_is_title: bool = True) -> _Header:
@@ -339,7 +379,7 @@ def _build(header: _Header, body_lines, trailer_lines, source_url: str) -> Parse
             or line in (header.title, byline)
         ):
             continue
-        if MARKUP_FRAGMENT.search(line):
+        if _is_markup(line):
             blocks.append(("markup", line))
         elif GALLERY_MARKER.search(line):
             blocks.append(("gallery", line))
@@ -436,6 +476,8 @@ def _aware_datetime(parts) -> datetime | None:
     """``(year, month, day, hour, minute, second)`` strings (time parts may be ``None``)."""
     try:
         numbers = [int(part) if part else 0 for part in parts]
+        if numbers[0] not in YEARS:
+            return None
         return datetime(*numbers, tzinfo=SOURCE_TIME_ZONE)
     except ValueError:
         return None

@@ -1,16 +1,17 @@
 """Articles, their categories and images, and the site-wide disclaimer."""
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import ItemBase, TagBase
 
 from .querysets import ArticleQuerySet
-from .sanitize import sanitize_html
+from .sanitize import normalize_text, sanitize_html
 
 SLUG_MAX_LENGTH = 200
 
@@ -48,6 +49,24 @@ class Category(models.Model):
     def __str__(self):
         return " » ".join(category.name for category in self.ancestors(include_self=True))
 
+    def save(self, *args, **kwargs):
+        """Save, refusing a parent that would make a cycle.
+
+        The parent links of all categories (a small table) are locked and read in one
+        transaction, so two editors who each move a category under the other cannot both
+        succeed (``select_for_update``; on SQLite the IMMEDIATE transaction serializes).
+
+        Raises:
+            ValidationError: the new parent is this category or one of its descendants.
+        """
+        with transaction.atomic():
+            if self.pk is not None and self.parent_id is not None:
+                rows = Category.objects.select_for_update().order_by("pk")
+                self._check_no_cycle(dict(rows.values_list("pk", "parent_id")))
+            super().save(*args, **kwargs)
+
+    save.alters_data = True
+
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
@@ -66,18 +85,49 @@ class Category(models.Model):
         return list(reversed(chain))
 
     def clean(self):
-        from django.core.exceptions import ValidationError
+        self._check_no_cycle({c.pk: c.parent_id for c in Category.objects.only("parent")})
 
-        node = self.parent
-        while node is not None:
-            if node.pk == self.pk:
+    def _check_no_cycle(self, parents):
+        """Raise ``ValidationError`` when ``self.parent`` is ``self`` or one of its descendants.
+
+        ``parents`` maps every saved category's pk to its parent's pk.
+        """
+        node, seen = self.parent_id, set()
+        while node is not None and node not in seen:
+            if node == self.pk:
                 raise ValidationError({"parent": _("A category cannot be its own ancestor.")})
-            node = node.parent
+            seen.add(node)
+            node = parents.get(node)
 
 
-class TaggedArticle(TaggedItemBase):
-    """Through model between articles and taggit tags."""
+class Tag(TagBase):
+    """A tag (django-taggit). Its slug is never empty: a name with no letters or digits
+    (``？``, ``♥``, ``《》``) gets ``tag``, ``tag-1``, ... so every tag page has a URL."""
 
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_text(self.name).strip()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag, allow_unicode=True).strip("-_") or "tag"
+        return f"{slug[:90]}-{i}" if i is not None else slug[:100]
+
+
+class TaggedArticle(ItemBase):
+    """Through model between articles and their tags."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
 
     class Meta:
@@ -159,20 +209,40 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
             models.Index(fields=["view_count"], name="article_view_count_idx"),
-            models.Index(fields=["source_url"], name="article_source_url_idx"),
+        ]
+        constraints = [
+            # One article per source: the importer's duplicate check, enforced by the database
+            # so that concurrent imports of the same page cannot both succeed.
+            models.UniqueConstraint(
+                fields=["source_url"],
+                condition=~models.Q(source_url=""),
+                name="article_unique_source_url",
+                violation_error_message=_("An article from this source URL already exists."),
+            ),
         ]
 
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        """Sanitize the body, fill the slug, and never write ``view_count`` back.
+    #: Plain-text fields cleaned of control characters on save (see ``normalize_text``).
+    TEXT_FIELDS = (
+        "title", "lead", "byline", "source_name", "source_issue", "source_editor",
+        "poster_nickname", "disclaimer",
+    )  # fmt: skip
 
-        On an update without explicit ``update_fields`` every concrete field except
-        ``view_count`` is written, so an editor's save cannot overwrite views counted while
-        the form was open.
+    def save(self, *args, **kwargs):
+        """Sanitize the body, clean the text fields, fill the slug and the publish time, and
+        never write ``view_count`` back.
+
+        An article saved as published without a publish time is published now. On an update
+        without explicit ``update_fields`` every concrete field except ``view_count`` is
+        written, so an editor's save cannot overwrite views counted while the form was open.
         """
         self.body = sanitize_html(self.body)
+        for name in self.TEXT_FIELDS:
+            setattr(self, name, normalize_text(getattr(self, name)))
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
         if not self.slug:
             self.slug = make_slug(self.title)
         if not self._state.adding and kwargs.get("update_fields") is None:
@@ -245,7 +315,14 @@ class SiteDisclaimer(models.Model):
         "我们将在 3 个工作日内处理；发现违法违规内容，欢迎举报。"
     )
 
-    text = models.TextField(_("disclaimer text"), default=DEFAULT_TEXT)
+    text = models.TextField(
+        _("disclaimer text"),
+        default=DEFAULT_TEXT,
+        help_text=_(
+            "Plain text (HTML is shown as typed). {nickname} is replaced by the masked "
+            "nickname of the article's poster."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -255,6 +332,10 @@ class SiteDisclaimer(models.Model):
 
     def __str__(self):
         return str(_("site disclaimer"))
+
+    def save(self, *args, **kwargs):
+        self.text = normalize_text(self.text)
+        super().save(*args, **kwargs)
 
     @classmethod
     def current_text(cls) -> str:

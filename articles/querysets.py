@@ -28,17 +28,23 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Published articles with what a list item shows (category, tags), newest first."""
+        """Published articles with what a list item shows (category, tags), newest first.
+
+        The body is deferred: list pages never show it, and a long one would cost memory.
+        """
         return (
             self.published()
             .select_related("category")
             .prefetch_related("tags")
+            .defer("body")
             .order_by("-published_at", "-pk")
         )
 
     def most_viewed(self):
         """Published articles ordered by view count, most viewed first."""
-        return self.published().select_related("category").order_by("-view_count", "-pk")
+        return (
+            self.published().select_related("category").defer("body").order_by("-view_count", "-pk")
+        )
 
     # The bulk paths skip Model.save(); they sanitize too so no entry route stores raw HTML.
     def update(self, **kwargs):

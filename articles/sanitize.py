@@ -7,6 +7,8 @@ html5ever exactly as a browser would, so unclosed tags and malformed attributes 
 markup past it.
 """
 
+import re
+
 import nh3
 
 #: Structural and inline elements an article body may use. Everything else (script, style,
@@ -30,8 +32,6 @@ ALLOWED_ATTRIBUTES = {
     "colgroup": {"span"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start", "reversed"},
-    "q": {"cite"},
-    "blockquote": {"cite"},
     "td": {"colspan", "rowspan", "headers"},
     "th": {"colspan", "rowspan", "headers", "scope"},
     "time": {"datetime"},
@@ -53,12 +53,12 @@ def sanitize_html(html: str | None) -> str:
     Returns:
         A well-formed HTML fragment (``str``) containing only :data:`ALLOWED_TAGS` with
         :data:`ALLOWED_ATTRIBUTES`; links get ``rel="noopener noreferrer nofollow"``.
-        Idempotent: ``sanitize_html(sanitize_html(x)) == sanitize_html(x)``.
+        Control characters other than line breaks and tabs are removed first.
     """
     if not html:
         return ""
     return nh3.clean(
-        html,
+        normalize_text(html),
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(CLEAN_CONTENT_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
@@ -66,3 +66,22 @@ def sanitize_html(html: str | None) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+# C0 and C1 control characters except tab, line feed and carriage return; XML 1.0 (feeds,
+# sitemaps) cannot carry them and no reader can see them. U+000B (Word's Shift+Enter) and
+# U+000C (page break) become line feeds.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\x0b\x0c]")
+
+
+def normalize_text(text: str | None) -> str:
+    """Return ``text`` without control characters (``None`` becomes ``""``).
+
+    U+000B and U+000C (pasted from word processors) become ``"\\n"``; every other C0/C1
+    control character except tab, line feed and carriage return is removed, so the text
+    can go into XML 1.0 (RSS, sitemaps) and PostgreSQL (which refuses NUL).
+    """
+    if not text:
+        return ""
+    return _CONTROL_CHARACTERS.sub("", _LINE_BREAKS.sub("\n", text))

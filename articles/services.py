@@ -9,7 +9,7 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -28,12 +28,16 @@ def is_reader_request(request) -> bool:
     """Whether ``request`` is a human reader's page view worth counting.
 
     Only ``GET`` requests from a non-empty, non-robot User-Agent count; browser prefetches
-    (``Sec-Purpose``/``Purpose: prefetch``) do not.
+    (``Sec-Purpose``/``Purpose: prefetch``) and loads of the page as a sub-resource (an
+    ``<img>`` or ``<iframe>`` pointing at it: ``Sec-Fetch-Dest`` other than ``document``,
+    W3C Fetch Metadata §2.1) do not.
     """
     if request.method != "GET":
         return False
     user_agent = request.headers.get("User-Agent", "")
     if not user_agent or BOT_USER_AGENT.search(user_agent):
+        return False
+    if request.headers.get("Sec-Fetch-Dest", "document").lower() != "document":
         return False
     purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
     return "prefetch" not in purpose.lower()
@@ -131,7 +135,12 @@ def import_article(
         status=Article.Status.DRAFT,
     )
     article.full_clean()
-    article.save()
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        # A concurrent import of the same source won the race (article_unique_source_url).
+        return Article.objects.get(source_url=parsed.source_url), False
     if publish_now:
         publish(article)
     return article, True

@@ -1,6 +1,7 @@
 """Sitemaps of published articles and categories (django.contrib.sitemaps)."""
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from .models import Article, Category
 
@@ -27,3 +28,16 @@ class CategorySitemap(Sitemap):
 
     def items(self):
         return Category.objects.all()
+
+
+class StaticViewSitemap(Sitemap):
+    """The home page and the list of all articles."""
+
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return ["articles:home", "articles:index"]
+
+    def location(self, item):
+        return reverse(item)

@@ -10,6 +10,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("articles/", views.ArticleListView.as_view(), name="index"),
     path("category/<uslug:slug>/", views.CategoryView.as_view(), name="category"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("search/", views.SearchView.as_view(), name="search"),

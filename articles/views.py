@@ -10,14 +10,15 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from . import services
 from .forms import SearchForm
-from .models import Article, Category, SiteDisclaimer
+from .models import Article, Category, SiteDisclaimer, Tag
 
 
 class HomeView(TemplateView):
@@ -35,7 +36,10 @@ class HomeView(TemplateView):
 
 
 class ArticleListView(ListView):
-    """Base of the paginated lists; a bad ``?page=`` is answered 404 by ``ListView``."""
+    """All published articles, newest first, paginated; the base of the other lists.
+
+    A bad ``?page=`` (not a number, out of range) is answered 404 by ``ListView``.
+    """
 
     template_name = "articles/article_list.html"
     context_object_name = "articles"
@@ -44,6 +48,12 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return Article.objects.for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("page_heading", _("All articles"))
+        context.setdefault("breadcrumbs", [(_("All articles"), None)])
+        return context
 
 
 class CategoryView(ArticleListView):
@@ -155,6 +165,7 @@ class ArticleDetailView(DetailView):
                 for c in article.category.ancestors(include_self=True)
             ]
         context.update(
+            canonical_url=absolute_url(self.request, article.get_absolute_url()),
             breadcrumbs=[*crumbs, (_("Article"), None)],
             images=list(article.images.all()),
             article_tags=list(article.tags.all()),
@@ -163,20 +174,32 @@ class ArticleDetailView(DetailView):
         return context
 
 
+def absolute_url(request, path: str) -> str:
+    """``path`` on the site's public address: ``settings.SITE_URL`` when configured (so a
+    forged Host port cannot leak into QR codes), else the address of ``request``."""
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
+@require_safe
 def article_redirect(request, pk):
     """``/articles/<pk>/`` redirects to the article's canonical URL (published only)."""
     article = get_object_or_404(Article.objects.published(), pk=pk)
     return redirect(article, permanent=True)
 
 
+@require_safe
 @cache_control(public=True, max_age=86400)
 def article_qr(request, pk):
-    """SVG QR code (segno) of a published article's absolute URL, for phones."""
+    """SVG QR code (segno) of a published article's short URL, for phones.
+
+    The short form ``/articles/<pk>/`` redirects to the canonical URL; it keeps the code
+    small and scannable whatever the length of the (percent-encoded CJK) slug.
+    """
     article = get_object_or_404(Article.objects.published(), pk=pk)
-    return HttpResponse(
-        qr_svg(request.build_absolute_uri(article.get_absolute_url())),
-        content_type="image/svg+xml",
-    )
+    url = absolute_url(request, reverse("articles:detail-short", args=[article.pk]))
+    return HttpResponse(qr_svg(url), content_type="image/svg+xml")
 
 
 def qr_svg(url: str) -> bytes:

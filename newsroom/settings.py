@@ -46,7 +46,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -181,8 +181,10 @@ SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# Both on by default so `check --deploy` is clean; a site whose subdomains are not all on
+# HTTPS turns them off (DJANGO_HSTS_INCLUDE_SUBDOMAINS=0, DJANGO_HSTS_PRELOAD=0).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -232,6 +234,9 @@ LOGGING = {
 # --- Applications ---------------------------------------------------------------------------
 TAGGIT_CASE_INSENSITIVE = True
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "法苑新闻")
+# The public address (e.g. "https://news.example.org") for QR codes and canonical links;
+# empty: taken from each request.
+SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "")
 SITE_FOUNDED_YEAR = 2008
 ARTICLES_PER_PAGE = 10
 # The user named as poster of imported articles when the importer is given none.

@@ -8,9 +8,13 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
-from articles.sitemaps import ArticleSitemap, CategorySitemap
+from articles.sitemaps import ArticleSitemap, CategorySitemap, StaticViewSitemap
 
-sitemaps = {"articles": ArticleSitemap, "categories": CategorySitemap}
+sitemaps = {
+    "pages": StaticViewSitemap,
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+}
 
 
 class FaviconView(RedirectView):

@@ -177,3 +177,75 @@ def test_publish_action_goes_through_the_service(editor_client):
     )
     assert response.status_code == 302
     assert Article.objects.published().count() == 2
+
+
+def test_a_second_article_from_the_same_source_url_is_a_form_error(editor_client):
+    client, _ = editor_client
+    ArticleFactory(source_url="https://court.example/a/1.html")
+    data = article_form(CategoryFactory(), source_url="court.example/a/1.html")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "已有来自该原文链接的文章" in response.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_a_too_long_tag_is_a_form_error_not_a_database_error(editor_client):
+    client, _ = editor_client
+    response = client.post(ADD_URL, article_form(CategoryFactory(), tags="长" * 150 + ", 法院"))
+    assert response.status_code == 200
+    assert "标签最多 100 个字" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_site_disclaimer_admin_opens_the_form_directly(client):
+    client.force_login(make_user("admin"))
+    response = client.get(reverse("admin:articles_sitedisclaimer_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/change/")
+    assert "{nickname}" in client.get(response["Location"]).content.decode()
+
+
+def test_scheduled_articles_are_marked_in_the_list(editor_client):
+    client, _ = editor_client
+    ArticleFactory(scheduled=True, title="明天发布的文章")
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "定时发布" in page
+
+
+class TestCategoryTree:
+    def test_a_category_cannot_become_its_own_descendant(self, editor_client):
+        client, _ = editor_client
+        root = CategoryFactory(name="根", slug="root")
+        child = CategoryFactory(name="子", slug="child", parent=root)
+        grandchild = CategoryFactory(name="孙", slug="grandchild", parent=child)
+        url = reverse("admin:articles_category_change", args=[root.pk])
+        data = {"name": "根", "slug": "root", "parent": grandchild.pk, "position": 0}
+        response = client.post(url, {**data, "description": ""})
+        assert response.status_code == 200
+        assert "栏目不能成为自己的上级" in response.content.decode()
+        root.refresh_from_db()
+        assert root.parent is None
+
+    def test_save_refuses_a_cycle_even_without_clean(self):
+        from django.core.exceptions import ValidationError
+
+        first = CategoryFactory(slug="first")
+        second = CategoryFactory(slug="second", parent=first)
+        first.parent = second
+        with pytest.raises(ValidationError):
+            first.save()
+        first.refresh_from_db()
+        assert first.parent is None
+
+    def test_clean_finishes_even_if_the_stored_tree_has_a_cycle(self):
+        from django.core.exceptions import ValidationError
+
+        a = CategoryFactory(slug="a")
+        b = CategoryFactory(slug="b", parent=a)
+        type(a).objects.filter(pk=a.pk).update(parent=b)  # a corrupt tree, written directly
+        c = CategoryFactory(slug="c")
+        c.parent = a
+        c.clean()  # terminates; c is not part of the a-b cycle
+        a.refresh_from_db()
+        with pytest.raises(ValidationError):
+            a.clean()

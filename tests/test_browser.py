@@ -38,9 +38,12 @@ BODY = (
 )
 
 FONT_SIZE_JS = "el => parseFloat(getComputedStyle(el).fontSize)"
+# The strip rests on slide ``index``: within a few pixels of it (scroll-snap lands on device
+# pixels, so at a fractional slide width it can settle 1-2 CSS px away).
 SLIDE_AT_JS = """([index]) => {
   const track = document.querySelector("[data-gallery-track]");
-  return Math.abs(track.scrollLeft - index * track.clientWidth) <= 1;
+  const target = track.children[index].offsetLeft - track.children[0].offsetLeft;
+  return Math.abs(track.scrollLeft - target) <= 4;
 }"""
 IMAGES_LOADED_JS = """() => [...document.querySelectorAll(".gallery img")]
   .every(img => img.complete && img.naturalWidth > 0)"""

@@ -13,10 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
-from taggit.models import Tag
 
 from articles import demo
-from articles.models import Article, ArticleImage, Category
+from articles.models import Article, ArticleImage, Category, Tag
 from tests.factories import ArticleFactory, make_user
 
 pytestmark = pytest.mark.django_db

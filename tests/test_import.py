@@ -298,7 +298,7 @@ PNG_BYTES = (
         (b" \n\t\r\n   \n", "empty"),
         ("\u3000\n \n".encode(), "empty"),
         (PNG_BYTES, "binary"),
-        (b"\xff\xfe\xfd\x80\x81", "neither UTF-8 nor GB18030"),
+        (b"\x80\xff\xfe\xfd\x81", "neither UTF-8 nor GB18030"),
         ("只有一行,没有标题结构。\n".encode(), "No article text"),
     ],
     ids=["empty", "whitespace", "ideographic-space", "png", "undecodable", "no-body"],
@@ -420,3 +420,68 @@ def test_a_field_that_does_not_fit_the_model_is_a_command_error(tmp_path):
         run(page)
 
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_text_with_a_byte_order_mark_imports(tmp_path, encoding):
+    page = tmp_path / "notepad-unicode.txt"
+    text = TEXT_PAGE.read_text(encoding="utf-8")
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    page.write_bytes(data)
+
+    run(page)
+
+    assert Article.objects.get().title == TITLE
+
+
+def test_a_file_larger_than_the_limit_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+    from articles import importing
+
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 10_000)
+    page = tmp_path / "huge.txt"
+    page.write_bytes(TEXT_PAGE.read_bytes() + "正文。".encode() * 5_000)
+    with pytest.raises(CommandError, match="larger than"):
+        run(page)
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_special_files_are_refused_without_blocking(tmp_path, kind):
+    import os
+
+    if kind == "fifo":
+        path = tmp_path / "pipe.txt"
+        os.mkfifo(path)  # opening it for reading would block forever
+    else:
+        path = tmp_path / "zero.txt"
+        path.symlink_to("/dev/zero")  # reading it would never end
+    with pytest.raises(CommandError, match="not a regular file"):
+        run(path)
+
+
+def test_an_implausible_year_is_taken_as_an_unknown_time(tmp_path):
+    page = tmp_path / "year-one.txt"
+    text = TEXT_PAGE.read_text(encoding="utf-8")
+    page.write_text(re.sub(r"发布日期:\S+ \S+", "发布日期:0001-01-01 00:00:00", text))
+
+    run(page)
+
+    assert Article.objects.get().original_published_at is None
+
+
+def test_a_paragraph_that_quotes_markup_is_kept_but_a_bare_fragment_is_not():
+    parsed = parse_text(
+        "当前位置: 首页 » 正文\n测试标题\n发布日期:2024-07-15 09:30:00\n"
+        "第一段正文，讲述法院如何办案。\n"
+        '法官提醒：收到含有 <a href="javascript:void(0)">链接</a> 的短信不要点击。\n'
+        "nload=\"this.removeAttribute('width');\" />\n"
+        '<img src="cover.jpg" alt="封面" />\n'
+        "最后一段正文。\n"
+    )
+    assert "javascript:void(0)" in parsed.body_html  # escaped text, not a link
+    assert "&lt;a href=" in parsed.body_html
+    assert "nload" not in parsed.body_html
+    assert "cover.jpg" not in parsed.body_html
+    assert parsed.body_html.count("<p>") == 3

@@ -76,7 +76,7 @@ def test_article_detail_shows_every_element_of_the_reference_page(client, seed_l
         "基层法院建设的几点做法。",
         "文 | 某新区人民法院院长 某某",
         "<h2>以政治建设为统领</h2>",
-        "《中国审判》 2025年第4期",
+        "《中国审判》2025年第4期",
         "孙某",
         "2025-03-20 09:00:00",
         'href="https://court-magazine.example/2025/4/12.html"',
@@ -134,10 +134,23 @@ def test_qr_code_encodes_the_absolute_article_url(client, seed_like):
     assert response.content.startswith(b"<svg")
     assert b'xmlns="http://www.w3.org/2000/svg"' in response.content
     expected = io.BytesIO()
-    segno.make(f"http://testserver{seed_like.get_absolute_url()}", error="m").save(
+    segno.make(f"http://testserver/articles/{seed_like.pk}/", error="m").save(
         expected, kind="svg", scale=4, border=2, xmldecl=False
     )
     assert response.content == expected.getvalue()
+
+
+def test_qr_code_uses_the_configured_site_url_and_stays_small(client, settings):
+    settings.SITE_URL = "https://news.example.org"
+    article = ArticleFactory(published=True, title="很" * 200)
+    response = client.get(reverse("articles:qr", args=[article.pk]), HTTP_HOST="localhost:1")
+    expected = io.BytesIO()
+    segno.make(f"https://news.example.org/articles/{article.pk}/", error="m").save(
+        expected, kind="svg", scale=4, border=2, xmldecl=False
+    )
+    assert response.content == expected.getvalue()
+    page = client.get(article.get_absolute_url(), HTTP_HOST="localhost:1").content.decode()
+    assert f'<link rel="canonical" href="https://news.example.org/articles/{article.pk}/' in page
 
 
 def test_qr_code_of_a_draft_is_404(client):
@@ -217,7 +230,11 @@ def test_search_odd_input_is_never_an_error(client, seed_like, query):
 
 @pytest.mark.parametrize(
     "query, message",
-    [("x" * 5000, "不超过 100 字符"), ("基层\x00法院", "空字符"), ("\x00", "空字符")],
+    [
+        ("x" * 5000, "不要超过 100 个字"),
+        ("基层\x00法院", "无法搜索的字符"),
+        ("\x00", "无法搜索的字符"),
+    ],
 )
 def test_invalid_search_query_re_renders_the_form_with_the_reason(
     client, seed_like, query, message
@@ -321,3 +338,59 @@ def test_favicon_ico_redirects_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
+
+
+@pytest.mark.parametrize("name", ["？", "♥", "《》", "-", "🙂", "_"])
+def test_a_tag_without_letters_still_has_a_page(client, name):
+    article = ArticleFactory(published=True, tags=[name, "法"])
+    tag = article.tags.get(name=name)
+    assert tag.slug.startswith("tag")
+    for url in ["/", article.get_absolute_url(), tag.get_absolute_url(), "/search/?q=测试"]:
+        assert client.get(url, **BROWSER).status_code == 200, url
+    assert article in client.get(tag.get_absolute_url()).context["articles"]
+
+
+def test_control_characters_pasted_into_text_fields_never_break_the_feed(client):
+    article = ArticleFactory(
+        published=True, title="标题\x1b含控制符", lead="粘贴自Word的导读\x0c第二页\x0b第三行\x00"
+    )
+    article.refresh_from_db()
+    assert article.title == "标题含控制符"
+    assert article.lead == "粘贴自Word的导读\n第二页\n第三行"
+    article.tags.add("标签\x07")
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    assert "粘贴自Word的导读" in response.content.decode()
+    assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_feed_shows_a_lead_with_markup_as_text(client):
+    ArticleFactory(published=True, lead="<img src=x onerror=alert(1)>导读")
+    feed = client.get("/feed/").content.decode()
+    # Once for XML, once for the HTML a feed reader renders: the reader shows the text.
+    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;导读" in feed
+    assert "&lt;img" not in feed.replace("&amp;lt;img", "")
+
+
+def test_all_articles_list_and_home_link_to_it(client, tree):
+    _, hot, _ = tree
+    ArticleFactory.create_batch(12, published=True, category=hot)
+    home = client.get("/").content.decode()
+    assert f'href="{reverse("articles:index")}"' in home
+    first = client.get(reverse("articles:index"))
+    second = client.get(reverse("articles:index"), {"page": 2})
+    assert len(first.context["articles"]) == 10 and len(second.context["articles"]) == 2
+    assert "全部文章" in first.content.decode()
+
+
+def test_sitemap_lists_home_and_index(client):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/</loc>" in sitemap
+    assert f"<loc>http://testserver{reverse('articles:index')}</loc>" in sitemap
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "trace"])
+def test_function_views_answer_only_safe_methods(client, seed_like, method):
+    for url in [reverse("articles:qr", args=[seed_like.pk]), f"/articles/{seed_like.pk}/"]:
+        response = client.generic(method.upper(), url)
+        assert response.status_code in {403, 405}, (method, url)

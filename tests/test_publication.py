@@ -22,9 +22,8 @@ pytestmark = pytest.mark.django_db
         ({"withdrawn": True}, False),
         ({}, False),  # draft without a publish time
         ({"published_at": timezone.now() - timedelta(days=2)}, False),  # draft, past time
-        ({"status": Article.Status.PUBLISHED, "published_at": None}, False),
     ],
-    ids=["published", "future", "withdrawn", "draft", "draft-past-time", "published-no-time"],
+    ids=["published", "future", "withdrawn", "draft", "draft-past-time"],
 )
 def test_published_queryset_and_detail_page(client, traits, visible):
     article = ArticleFactory(**traits)
@@ -36,6 +35,21 @@ def test_published_queryset_and_detail_page(client, traits, visible):
     assert response.status_code == (200 if visible else 404)
     article.refresh_from_db()
     assert article.view_count == (1 if visible else 0)
+
+
+def test_saving_as_published_without_a_time_publishes_now():
+    before = timezone.now()
+    article = ArticleFactory(status=Article.Status.PUBLISHED, published_at=None)
+    assert before <= article.published_at <= timezone.now()
+    assert article in Article.objects.published()
+
+
+def test_an_article_without_a_publish_time_is_never_published():
+    # Bulk paths skip save(); published() still refuses a published article with no time.
+    [article] = Article.objects.bulk_create(
+        [Article(title="批量", slug="bulk", status=Article.Status.PUBLISHED, published_at=None)]
+    )
+    assert article not in Article.objects.published()
 
 
 def test_scheduled_article_appears_when_its_time_comes():
@@ -65,8 +79,21 @@ def test_publish_and_withdraw_services():
         ({"HTTP_USER_AGENT": "curl/8.5.0"}, False),
         ({}, False),
         ({**BROWSER, "HTTP_SEC_PURPOSE": "prefetch"}, False),
+        ({**BROWSER, "HTTP_SEC_FETCH_DEST": "document"}, True),
+        ({**BROWSER, "HTTP_SEC_FETCH_DEST": "image"}, False),
+        ({**BROWSER, "HTTP_SEC_FETCH_DEST": "iframe"}, False),
     ],
-    ids=["browser", "googlebot", "baiduspider", "curl", "no-agent", "prefetch"],
+    ids=[
+        "browser",
+        "googlebot",
+        "baiduspider",
+        "curl",
+        "no-agent",
+        "prefetch",
+        "navigation",
+        "img-tag",
+        "iframe",
+    ],
 )
 def test_only_reader_views_are_counted(client, headers, counted):
     article = ArticleFactory(published=True)

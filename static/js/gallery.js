@@ -28,7 +28,7 @@
     }
     function go(index) {
       show(index);
-      track.scrollTo({ left: current * track.clientWidth, behavior: "smooth" });
+      track.scrollTo({ left: slides[current].offsetLeft - slides[0].offsetLeft, behavior: "smooth" });
     }
     if (prev) { prev.addEventListener("click", function () { go(current - 1); }); }
     if (next) { next.addEventListener("click", function () { go(current + 1); }); }
