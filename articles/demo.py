@@ -636,8 +636,8 @@ def _create_gallery(article, spec, result, stored_files):
         )
         data = render_image(number, total, gallery.colors, seed=spec.key)
         filename = f"demo-{spec.key}-{number}.jpg"
-        # A named ContentFile: ImageField reads width/height from it only when it has a name.
         image.image.save(filename, ContentFile(data, name=filename), save=False)
         stored_files.append((image.image.storage, image.image.name))
-        image.save()
+        image.save()  # also stores the display rendition
+        stored_files.append((image.rendition.storage, image.rendition.name))
         result.images += 1

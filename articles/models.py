@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from .querysets import ArticleQuerySet
+from .renditions import RENDITION_ERRORS, make_rendition
 from .sanitize import normalize_text, sanitize_html
 
 SLUG_MAX_LENGTH = 200
@@ -280,11 +281,7 @@ class ArticleImage(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="images"
     )
-    image = models.ImageField(
-        _("image"), upload_to=article_image_path, width_field="width", height_field="height"
-    )
-    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
-    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
+    image = models.ImageField(_("image"), upload_to=article_image_path)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     alt_text = models.CharField(
         _("alt text"),
@@ -293,6 +290,18 @@ class ArticleImage(models.Model):
         help_text=_("Describes the image for readers who cannot see it."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    rendition = models.ImageField(
+        _("display rendition"),
+        upload_to=article_image_path,
+        width_field="width",
+        height_field="height",
+        blank=True,
+        editable=False,
+        help_text=_("Made from the image on save: at most 1600 px, without metadata."),
+    )
+    # Size of the rendition as shown (after EXIF rotation), for the <img> width and height.
+    width = models.PositiveIntegerField(_("width"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height"), default=0, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -301,6 +310,45 @@ class ArticleImage(models.Model):
 
     def __str__(self):
         return self.caption or self.image.name
+
+    def clean(self):
+        """Decode a new image fully now, so a file that only looks like an image (truncated,
+        a decompression bomb) is a form error rather than a failure on save."""
+        if self._needs_rendition():
+            try:
+                self._new_rendition = self._render()
+            except RENDITION_ERRORS as exc:
+                raise ValidationError(
+                    {"image": _("This image cannot be read (%(error)s).") % {"error": exc}}
+                ) from exc
+
+    def save(self, *args, **kwargs):
+        """Save, making a new display rendition when the image is new or replaced.
+
+        Raises:
+            OSError, PIL.Image.DecompressionBombError: the image cannot be decoded (forms
+                report this earlier, through ``clean()``).
+        """
+        if self._needs_rendition():
+            self.rendition = getattr(self, "_new_rendition", None) or self._render()
+            self._new_rendition = None
+        super().save(*args, **kwargs)
+
+    def _needs_rendition(self):
+        return bool(self.image) and (not self.rendition or not self.image._committed)
+
+    def _render(self):
+        self.image.open("rb")
+        self.image.seek(0)
+        try:
+            return make_rendition(self.image, self.image.name)
+        finally:
+            self.image.seek(0)
+
+    @property
+    def display_url(self):
+        """URL of the rendition readers see (the original when no rendition exists)."""
+        return (self.rendition or self.image).url
 
 
 class SiteDisclaimer(models.Model):

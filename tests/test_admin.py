@@ -119,6 +119,7 @@ def test_image_inline_uploads_a_gallery_image(editor_client):
     image = Article.objects.get().images.get()
     assert (image.width, image.height) == (120, 80)
     assert image.image.storage.exists(image.image.name)
+    assert image.rendition.storage.exists(image.rendition.name)
 
 
 def test_a_file_that_is_not_an_image_is_a_form_error(editor_client):
@@ -249,3 +250,60 @@ class TestCategoryTree:
         a.refresh_from_db()
         with pytest.raises(ValidationError):
             a.clean()
+
+
+def test_gallery_images_get_an_upright_metadata_free_rendition(editor_client, client):
+    import io
+
+    from PIL import Image
+
+    from tests.factories import image_file
+
+    editor, _ = editor_client
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    exif[0x010F] = "CameraMaker"
+    Image.new("RGB", (3200, 2000), (20, 90, 160)).save(photo, "JPEG", exif=exif)
+    upload = image_file("big.jpg")
+    upload.file = photo
+    upload.size = photo.tell()
+    photo.seek(0)
+    data = article_form(
+        CategoryFactory(),
+        status=Article.Status.PUBLISHED,
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-0-image": upload,
+            "images-0-caption": "大图",
+            "images-0-position": "0",
+        },
+    )
+    assert editor.post(ADD_URL, data).status_code == 302
+    image = Article.objects.get().images.get()
+    with Image.open(image.rendition.path) as rendition:
+        assert rendition.size == (1000, 1600)  # upright, longer side 1600
+        assert not rendition.getexif()
+    assert (image.width, image.height) == (1000, 1600)
+    page = client.get(image.article.get_absolute_url()).content.decode()
+    assert image.rendition.url in page
+    assert image.image.url not in page
+
+
+def test_a_truncated_image_is_a_form_error(editor_client):
+    client, _ = editor_client
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    whole = image_file("whole.jpg", size=(800, 600), fmt="JPEG").read()
+    data = article_form(
+        CategoryFactory(),
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-0-image": SimpleUploadedFile("cut.jpg", whole[: len(whole) // 2]),
+            "images-0-position": "0",
+        },
+    )
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "无法读取这张图片" in response.content.decode()
+    assert not Article.objects.exists()
