@@ -311,17 +311,6 @@ class ArticleImage(models.Model):
     def __str__(self):
         return self.caption or self.image.name
 
-    def clean(self):
-        """Decode a new image fully now, so a file that only looks like an image (truncated,
-        a decompression bomb) is a form error rather than a failure on save."""
-        if self._needs_rendition():
-            try:
-                self._new_rendition = self._render()
-            except RENDITION_ERRORS as exc:
-                raise ValidationError(
-                    {"image": _("This image cannot be read (%(error)s).") % {"error": exc}}
-                ) from exc
-
     def save(self, *args, **kwargs):
         """Save, making a new display rendition when the image is new or replaced.
 
@@ -333,6 +322,17 @@ class ArticleImage(models.Model):
             self.rendition = getattr(self, "_new_rendition", None) or self._render()
             self._new_rendition = None
         super().save(*args, **kwargs)
+
+    def clean(self):
+        """Decode a new image fully now, so a file that only looks like an image (truncated,
+        a decompression bomb) is a form error rather than a failure on save."""
+        if self._needs_rendition():
+            try:
+                self._new_rendition = self._render()
+            except RENDITION_ERRORS as exc:
+                raise ValidationError(
+                    {"image": _("This image cannot be read (%(error)s).") % {"error": exc}}
+                ) from exc
 
     def _needs_rendition(self):
         return bool(self.image) and (not self.rendition or not self.image._committed)
