@@ -43,7 +43,7 @@ setup: $(VENV)/.installed var/secret_key
 run: setup
 	@echo "Newsroom: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(RUN_ENV) $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips="" --control-socket var/gunicorn.ctl
+		--access-logfile - --forwarded-allow-ips="" --no-control-socket
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest

@@ -1,22 +1,58 @@
-"""Editors' admin for articles, categories and the site disclaimer."""
+"""Editors' admin for articles, categories, tags and the site disclaimer."""
 
 import taggit.models
 from django.contrib import admin, messages
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import DataError, IntegrityError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
 from .client_ip import client_ip
-from .forms import ArticleAdminForm
+from .forms import (
+    ArticleAdminForm,
+    ArticleImageAdminForm,
+    CategoryAdminForm,
+    SiteDisclaimerAdminForm,
+    TagAdminForm,
+)
 from .models import Article, ArticleImage, Category, SiteDisclaimer, Tag
 
 # Articles use articles.Tag; taggit's own Tag model stays empty, so hide its admin.
 admin.site.unregister(taggit.models.Tag)
 
 
+class NewsroomModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin that answers bad input with a form error or a 400, never a 500."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """On a save that lost a race to another editor (a uniqueness or tree check that
+        passed validation but failed on save), validate the same POST once more: the form
+        then shows the conflict as an error and keeps everything the editor typed."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (IntegrityError, ValidationError):
+            if request.method != "POST":
+                raise
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        """A filter value the database cannot take (NUL, a year out of range) is a 400."""
+        if any("\x00" in value for value in request.GET.values()):
+            raise BadRequest("NUL character in a filter value.")
+        try:
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # run the list's queries here, inside the guard
+        except (OverflowError, DataError) as exc:
+            raise BadRequest("Filter value out of range.") from exc
+        return response
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(NewsroomModelAdmin):
+    form = CategoryAdminForm
     list_display = ["name", "parent", "position", "slug"]
     list_editable = ["position"]
     list_filter = ["parent"]
@@ -26,7 +62,10 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NewsroomModelAdmin):
+    """Tags: the slug is made from the name when a tag is created."""
+
+    form = TagAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     ordering = ["name"]
@@ -34,12 +73,13 @@ class TagAdmin(admin.ModelAdmin):
 
 class ArticleImageInline(admin.TabularInline):
     model = ArticleImage
+    form = ArticleImageAdminForm
     extra = 1
     fields = ["image", "caption", "alt_text", "position"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(NewsroomModelAdmin):
     """Article admin: the poster and poster IP come from the request that creates it."""
 
     form = ArticleAdminForm
@@ -122,9 +162,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteDisclaimer)
-class SiteDisclaimerAdmin(admin.ModelAdmin):
+class SiteDisclaimerAdmin(NewsroomModelAdmin):
     """A single row: it can be edited but neither added twice nor deleted."""
 
+    form = SiteDisclaimerAdminForm
     list_display = ["__str__", "updated_at"]
 
     def changelist_view(self, request, extra_context=None):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Tag
+from .models import Article, ArticleImage, Category, SiteDisclaimer, Tag
 from .sanitize import normalize_text
 
 SEARCH_MAX_LENGTH = 100
@@ -34,8 +34,37 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].split()[:8]
 
 
-class ArticleAdminForm(forms.ModelForm):
+class NormalizedTextMixin:
+    """Cleans submitted text with ``normalize_text`` *before* validation, so a value made
+    only of control or zero-width characters counts as empty ("required"), and uniqueness
+    is checked on the value that will be stored.
+
+    ``single_line_fields`` and ``multi_line_fields`` name the form fields to clean.
+    """
+
+    single_line_fields = ()
+    multi_line_fields = ()
+
+    def full_clean(self):
+        if self.is_bound:
+            data = self.data.copy()
+            for names, single_line in (
+                (self.single_line_fields, True),
+                (self.multi_line_fields, False),
+            ):
+                for name in names:
+                    key = self.add_prefix(name)
+                    if key in data:
+                        data[key] = normalize_text(data[key], single_line=single_line)
+            self.data = data
+        super().full_clean()
+
+
+class ArticleAdminForm(NormalizedTextMixin, forms.ModelForm):
     """The admin's article form; tag names are cleaned and checked against the tag model."""
+
+    single_line_fields = (*Article.SINGLE_LINE_FIELDS, "tags")
+    multi_line_fields = Article.MULTI_LINE_FIELDS
 
     class Meta:
         model = Article
@@ -60,7 +89,7 @@ class ArticleAdminForm(forms.ModelForm):
             ValidationError: a tag name is too long (the database would refuse it).
         """
         limit = Tag._meta.get_field("name").max_length
-        names = [normalize_text(name).strip() for name in self.cleaned_data["tags"]]
+        names = [normalize_text(name, single_line=True) for name in self.cleaned_data["tags"]]
         too_long = [name for name in names if len(name) > limit]
         if too_long:
             raise ValidationError(
@@ -69,3 +98,46 @@ class ArticleAdminForm(forms.ModelForm):
                 params={"limit": limit, "tag": too_long[0][:20] + "…"},
             )
         return [name for name in names if name]
+
+
+class ArticleImageAdminForm(NormalizedTextMixin, forms.ModelForm):
+    single_line_fields = ("caption", "alt_text")
+
+    class Meta:
+        model = ArticleImage
+        fields = ["image", "caption", "alt_text", "position"]
+
+
+class CategoryAdminForm(NormalizedTextMixin, forms.ModelForm):
+    single_line_fields = ("name",)
+    multi_line_fields = ("description",)
+
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "parent", "position", "description"]
+
+
+class TagAdminForm(NormalizedTextMixin, forms.ModelForm):
+    """A tag's name; its slug is made from the name when the tag is created."""
+
+    single_line_fields = ("name",)
+
+    class Meta:
+        model = Tag
+        fields = ["name"]
+
+    def clean_name(self):
+        """Raises ``ValidationError`` when another tag has the same name in any letter case
+        (tags are case-insensitive, ``TAGGIT_CASE_INSENSITIVE``)."""
+        name = self.cleaned_data["name"]
+        if Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("A tag with this name already exists."), code="duplicate")
+        return name
+
+
+class SiteDisclaimerAdminForm(NormalizedTextMixin, forms.ModelForm):
+    multi_line_fields = ("text",)
+
+    class Meta:
+        model = SiteDisclaimer
+        fields = ["text"]

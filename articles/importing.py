@@ -44,15 +44,14 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
+from .validators import PLAUSIBLE_YEARS
+
 #: The source sites are Chinese; a time without a zone is their local time.
 SOURCE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
 
 #: Largest file the importer reads (bytes). A saved article page is well under 1 MB; a
 #: bigger file is a mistake, not an article.
 MAX_FILE_BYTES = 5 * 1024 * 1024
-
-#: Plausible years of an original publication time; others are taken as unknown.
-YEARS = range(1949, 2200)
 
 #: Longest line (in characters) that can be a section heading or a chrome line.
 HEADING_MAX_CHARS = 30
@@ -476,7 +475,7 @@ def _aware_datetime(parts) -> datetime | None:
     """``(year, month, day, hour, minute, second)`` strings (time parts may be ``None``)."""
     try:
         numbers = [int(part) if part else 0 for part in parts]
-        if numbers[0] not in YEARS:
+        if numbers[0] not in PLAUSIBLE_YEARS:  # a typing or parsing mistake: unknown
             return None
         return datetime(*numbers, tzinfo=SOURCE_TIME_ZONE)
     except ValueError:

@@ -12,7 +12,8 @@ from taggit.models import ItemBase, TagBase
 
 from .querysets import ArticleQuerySet
 from .renditions import RENDITION_ERRORS, make_rendition
-from .sanitize import normalize_text, sanitize_html
+from .sanitize import html_to_text, normalize_text, sanitize_html
+from .validators import validate_plausible_year
 
 SLUG_MAX_LENGTH = 200
 
@@ -60,10 +61,10 @@ class Category(models.Model):
         Raises:
             ValidationError: the new parent is this category or one of its descendants.
         """
+        self.name = normalize_text(self.name, single_line=True)
         with transaction.atomic():
             if self.pk is not None and self.parent_id is not None:
-                rows = Category.objects.select_for_update().order_by("pk")
-                self._check_no_cycle(dict(rows.values_list("pk", "parent_id")))
+                self._check_no_cycle(self._locked_parent_links())
             super().save(*args, **kwargs)
 
     save.alters_data = True
@@ -86,7 +87,15 @@ class Category(models.Model):
         return list(reversed(chain))
 
     def clean(self):
-        self._check_no_cycle({c.pk: c.parent_id for c in Category.objects.only("parent")})
+        """Refuse a parent that would make a cycle (see ``save``); inside a transaction (the
+        admin's) the tree stays locked from this check until the save."""
+        self._check_no_cycle(self._locked_parent_links())
+
+    def _locked_parent_links(self):
+        rows = Category.objects.order_by("pk")
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update()
+        return dict(rows.values_list("pk", "parent_id"))
 
     def _check_no_cycle(self, parents):
         """Raise ``ValidationError`` when ``self.parent`` is ``self`` or one of its descendants.
@@ -114,7 +123,7 @@ class Tag(TagBase):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name = normalize_text(self.name).strip()
+        self.name = normalize_text(self.name, single_line=True)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -166,13 +175,18 @@ class Article(models.Model):
         _("byline"), max_length=255, blank=True, help_text=_("For example: 文 | 某法院院长 某某")
     )
     body = models.TextField(_("body"), blank=True, help_text=_("HTML; sanitized on save."))
+    # The body's visible text, kept in step with ``body`` on every write, for search.
+    body_text = models.TextField(_("body text"), blank=True, editable=False)
 
     source_name = models.CharField(_("source publication"), max_length=200, blank=True)
     source_issue = models.CharField(_("source issue"), max_length=100, blank=True)
     source_editor = models.CharField(_("source editor"), max_length=100, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     original_published_at = models.DateTimeField(
-        _("original publication time"), null=True, blank=True
+        _("original publication time"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_year],
     )
 
     poster = models.ForeignKey(
@@ -189,7 +203,9 @@ class Article(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
     )
-    published_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    published_at = models.DateTimeField(
+        _("publish time"), null=True, blank=True, validators=[validate_plausible_year]
+    )
     view_count = models.PositiveBigIntegerField(_("view count"), default=0, editable=False)
     disclaimer = models.TextField(
         _("disclaimer"),
@@ -225,11 +241,11 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    #: Plain-text fields cleaned of control characters on save (see ``normalize_text``).
-    TEXT_FIELDS = (
-        "title", "lead", "byline", "source_name", "source_issue", "source_editor",
-        "poster_nickname", "disclaimer",
+    #: Plain-text fields cleaned on save (see ``normalize_text``): one line, or several.
+    SINGLE_LINE_FIELDS = (
+        "title", "byline", "source_name", "source_issue", "source_editor", "poster_nickname",
     )  # fmt: skip
+    MULTI_LINE_FIELDS = ("lead", "disclaimer")
 
     def save(self, *args, **kwargs):
         """Sanitize the body, clean the text fields, fill the slug and the publish time, and
@@ -240,7 +256,10 @@ class Article(models.Model):
         written, so an editor's save cannot overwrite views counted while the form was open.
         """
         self.body = sanitize_html(self.body)
-        for name in self.TEXT_FIELDS:
+        self.body_text = html_to_text(self.body)
+        for name in self.SINGLE_LINE_FIELDS:
+            setattr(self, name, normalize_text(getattr(self, name), single_line=True))
+        for name in self.MULTI_LINE_FIELDS:
             setattr(self, name, normalize_text(getattr(self, name)))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -318,6 +337,8 @@ class ArticleImage(models.Model):
             OSError, PIL.Image.DecompressionBombError: the image cannot be decoded (forms
                 report this earlier, through ``clean()``).
         """
+        self.caption = normalize_text(self.caption, single_line=True)
+        self.alt_text = normalize_text(self.alt_text, single_line=True)
         if self._needs_rendition():
             self.rendition = getattr(self, "_new_rendition", None) or self._render()
             self._new_rendition = None

@@ -6,7 +6,7 @@ Every list, feed, sitemap, search and count starts from :meth:`ArticleQuerySet.p
 from django.db import models
 from django.utils import timezone
 
-from .sanitize import sanitize_html
+from .sanitize import html_to_text, sanitize_html
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -36,20 +36,24 @@ class ArticleQuerySet(models.QuerySet):
             self.published()
             .select_related("category")
             .prefetch_related("tags")
-            .defer("body")
+            .defer("body", "body_text")
             .order_by("-published_at", "-pk")
         )
 
     def most_viewed(self):
         """Published articles ordered by view count, most viewed first."""
         return (
-            self.published().select_related("category").defer("body").order_by("-view_count", "-pk")
+            self.published()
+            .select_related("category")
+            .defer("body", "body_text")
+            .order_by("-view_count", "-pk")
         )
 
     # The bulk paths skip Model.save(); they sanitize too so no entry route stores raw HTML.
     def update(self, **kwargs):
         if isinstance(kwargs.get("body"), str):
             kwargs["body"] = sanitize_html(kwargs["body"])
+            kwargs["body_text"] = html_to_text(kwargs["body"])
         return super().update(**kwargs)
 
     update.alters_data = True
@@ -58,6 +62,7 @@ class ArticleQuerySet(models.QuerySet):
         objs = list(objs)
         for obj in objs:
             obj.body = sanitize_html(obj.body)
+            obj.body_text = html_to_text(obj.body)
         return super().bulk_create(objs, *args, **kwargs)
 
     bulk_create.alters_data = True
@@ -65,8 +70,10 @@ class ArticleQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         if "body" in fields:
+            fields = [*fields, "body_text"]
             for obj in objs:
                 obj.body = sanitize_html(obj.body)
+                obj.body_text = html_to_text(obj.body)
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     bulk_update.alters_data = True

@@ -8,8 +8,10 @@ markup past it.
 """
 
 import re
+from html import unescape
 
 import nh3
+from django.utils.html import strip_tags
 
 #: Structural and inline elements an article body may use. Everything else (script, style,
 #: iframe, object, svg, math, form, input, ...) is dropped; for script and style the content
@@ -68,20 +70,36 @@ def sanitize_html(html: str | None) -> str:
     ).strip()
 
 
-# C0 and C1 control characters except tab, line feed and carriage return; XML 1.0 (feeds,
-# sitemaps) cannot carry them and no reader can see them. U+000B (Word's Shift+Enter) and
-# U+000C (page break) become line feeds.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Characters XML 1.0 (feeds, sitemaps) cannot carry and no reader can see (XML 1.0 §2.2):
+# C0/C1 controls except tab, line feed and carriage return, lone surrogates, and the
+# noncharacters U+FFFE/U+FFFF. U+000B (Word's Shift+Enter) and U+000C (page break) are line
+# breaks.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile(r"[\x0b\x0c]")
+_SINGLE_LINE_BREAKS = re.compile(r"[\x0b\x0c\r\n\t]+")
+#: Whitespace and zero-width characters stripped from both ends of a single-line field.
+EDGE_CHARACTERS = " \t\r\n\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 
 
-def normalize_text(text: str | None) -> str:
-    """Return ``text`` without control characters (``None`` becomes ``""``).
+def normalize_text(text: str | None, single_line: bool = False) -> str:
+    """Return ``text`` without characters that XML 1.0 and PostgreSQL refuse.
 
-    U+000B and U+000C (pasted from word processors) become ``"\\n"``; every other C0/C1
-    control character except tab, line feed and carriage return is removed, so the text
-    can go into XML 1.0 (RSS, sitemaps) and PostgreSQL (which refuses NUL).
+    C0/C1 control characters other than tab, line feed and carriage return, lone surrogates
+    and U+FFFE/U+FFFF are removed; U+000B and U+000C (pasted from word processors) become
+    ``"\\n"``. With ``single_line`` (titles, names), every line break or tab becomes one
+    space and whitespace and zero-width characters are stripped from both ends.
+    ``None`` becomes ``""``.
     """
     if not text:
         return ""
-    return _CONTROL_CHARACTERS.sub("", _LINE_BREAKS.sub("\n", text))
+    if single_line:
+        text = _SINGLE_LINE_BREAKS.sub(" ", text)
+        return _INVISIBLE.sub("", text).strip(EDGE_CHARACTERS)
+    return _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def html_to_text(html: str | None) -> str:
+    """The visible text of an HTML fragment (tags removed, entities decoded, whitespace
+    runs collapsed), e.g. for searching the body without matching its markup."""
+    text = unescape(strip_tags(html or ""))
+    return " ".join(text.split())

@@ -9,7 +9,7 @@ import re
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -75,6 +75,22 @@ def withdraw(article: Article) -> Article:
     return article
 
 
+#: Key of the PostgreSQL advisory lock that serializes imports (any constant bigint).
+IMPORT_LOCK_KEY = 0x4E45_5753_494D_5054  # "NEWSIMPT"
+
+
+def _lock_imports():
+    """Serialize imports until the transaction ends, so two imports of the same page (which
+    may have no source URL to make unique) cannot both pass the duplicate check.
+
+    On PostgreSQL an advisory transaction lock; SQLite's IMMEDIATE transactions already
+    take the database's write lock at their start.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
 @transaction.atomic
 def import_article(
     parsed, *, category=None, publish_now=False, poster=None, poster_ip=None
@@ -100,6 +116,7 @@ def import_article(
         django.core.exceptions.ValidationError: a field does not fit the model (too long a
             title, an invalid ``poster_ip`` or ``source_url``, ...); nothing is written.
     """
+    _lock_imports()
     imported = Article.objects.order_by("pk")
     existing = None
     if parsed.source_url:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import services
-from .forms import SearchForm
+from .forms import SEARCH_MAX_LENGTH, SearchForm
 from .models import Article, Category, SiteDisclaimer, Tag
 
 
@@ -122,7 +122,7 @@ class SearchView(ArticleListView):
                 | Q(lead__icontains=word)
                 | Q(byline__icontains=word)
                 | Q(source_name__icontains=word)
-                | Q(body__icontains=word)
+                | Q(body_text__icontains=word)
             )
         return super().get_queryset().filter(condition)
 
@@ -131,6 +131,7 @@ class SearchView(ArticleListView):
         context.update(
             form=self.form,
             query=" ".join(self.form.words()),
+            typed_query=self.request.GET.get("q", "")[:SEARCH_MAX_LENGTH],
             page_heading=_("Search"),
             breadcrumbs=[(_("Search"), None)],
         )

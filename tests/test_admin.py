@@ -307,3 +307,106 @@ def test_a_truncated_image_is_a_form_error(editor_client):
     assert response.status_code == 200
     assert "无法读取这张图片" in response.content.decode()
     assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["published_at", "original_published_at"])
+def test_an_implausible_year_is_a_form_error(editor_client, field):
+    client, _ = editor_client
+    data = article_form(CategoryFactory(), **{f"{field}_0": "0001-01-01", f"{field}_1": "00:00:00"})
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "请输入 1900 至 2199 年之间的时间" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("title", ["\x1b\x1b", "\u200b", " \u3000 "])
+def test_a_title_of_invisible_characters_is_required_error(editor_client, title):
+    client, _ = editor_client
+    response = client.post(ADD_URL, article_form(CategoryFactory(), title=title, slug="x"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"]
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_who_loses_a_race_gets_a_form_error_and_keeps_the_input(editor_client):
+    """Another editor commits the same source URL between this form's validation and its
+    save (only possible on a database with concurrent writers; SQLite serializes them)."""
+    import threading
+
+    from django.db import connection
+    from django.db.models.signals import pre_save
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serializes writers: this race cannot happen there")
+    client, _ = editor_client
+    url = "https://court.example/race.html"
+
+    def other_editor():
+        Article.objects.create(title="另一位编辑先保存的文章", source_url=url)
+        connection.close()
+
+    def another_editor_saves_first(sender, instance, **kwargs):
+        pre_save.disconnect(another_editor_saves_first, sender=Article)
+        thread = threading.Thread(target=other_editor)
+        thread.start()
+        thread.join()
+
+    pre_save.connect(another_editor_saves_first, sender=Article)
+    try:
+        response = client.post(
+            ADD_URL, article_form(CategoryFactory(), title="我的文章", source_url=url)
+        )
+    finally:
+        pre_save.disconnect(another_editor_saves_first, sender=Article)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "已有来自该原文链接的文章" in page
+    assert 'value="我的文章"' in page
+    assert list(Article.objects.values_list("title", flat=True)) == ["另一位编辑先保存的文章"]
+
+
+@pytest.mark.parametrize(
+    "query", ["status__exact=%00", "source_name=%00", "published_at__year=99999999999"]
+)
+def test_unusable_admin_filter_values_are_400(editor_client, query):
+    client, _ = editor_client
+    ArticleFactory(published=True)
+    response = client.get(f"{reverse('admin:articles_article_changelist')}?{query}")
+    assert response.status_code == 400
+
+
+class TestTagAdmin:
+    url = reverse("admin:articles_tag_add")
+
+    def test_the_slug_is_made_from_the_name(self, editor_client):
+        from articles.models import Tag
+
+        client, _ = editor_client
+        client.force_login(make_user("admin"))
+        assert client.post(self.url, {"name": " 司法改革\x1b "}).status_code == 302
+        assert client.post(self.url, {"name": "♥"}).status_code == 302
+        assert dict(Tag.objects.values_list("name", "slug")) == {
+            "司法改革": "司法改革",
+            "♥": "tag",
+        }
+
+    @pytest.mark.parametrize("name", ["司法改革\x1b", "\x1b司法改革", "COURT", "Court"])
+    def test_a_near_duplicate_name_is_a_form_error(self, editor_client, name):
+        from articles.models import Tag
+
+        client, _ = editor_client
+        client.force_login(make_user("admin"))
+        Tag.objects.create(name="司法改革")
+        Tag.objects.create(name="court")
+        response = client.post(self.url, {"name": name})
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["name"]
+        assert Tag.objects.count() == 2
+
+    def test_a_name_of_control_characters_is_required(self, editor_client):
+        client, _ = editor_client
+        client.force_login(make_user("admin"))
+        response = client.post(self.url, {"name": "\x1b\x07"})
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["name"]

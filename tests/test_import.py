@@ -485,3 +485,31 @@ def test_a_paragraph_that_quotes_markup_is_kept_but_a_bare_fragment_is_not():
     assert "nload" not in parsed.body_html
     assert "cover.jpg" not in parsed.body_html
     assert parsed.body_html.count("<p>") == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_imports_of_the_same_page_create_one_article():
+    import threading
+
+    from django.db import connection
+
+    from articles import services
+
+    parsed = parse_file(TEXT_PAGE)  # plain text: no source URL to make it unique
+    results, barrier = [], threading.Barrier(4)
+
+    def import_once():
+        try:
+            barrier.wait()
+            results.append(services.import_article(parsed)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=import_once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == [False, False, False, True]
+    assert Article.objects.count() == 1

@@ -394,3 +394,35 @@ def test_function_views_answer_only_safe_methods(client, seed_like, method):
     for url in [reverse("articles:qr", args=[seed_like.pk]), f"/articles/{seed_like.pk}/"]:
         response = client.generic(method.upper(), url)
         assert response.status_code in {403, 405}, (method, url)
+
+
+def test_feed_stays_well_formed_xml_whatever_the_text(client):
+    from xml.dom import minidom
+
+    ArticleFactory(
+        published=True,
+        title="非字符\uffff标题\ufffe\x0b第二行",
+        lead="导读\ud800\x1b",
+        tags=["标签\uffff"],
+    )
+    feed = client.get("/feed/").content.decode()
+    document = minidom.parseString(feed.encode())  # noqa: S318 (our own feed)
+    titles = [node.firstChild.data for node in document.getElementsByTagName("title")]
+    assert "非字符标题 第二行" in titles
+
+
+@pytest.mark.parametrize("query", ["<p>", "nofollow", "href", "&lt;"])
+def test_search_matches_the_text_not_the_markup(client, query):
+    ArticleFactory(
+        published=True, body='<p>正文 <a href="https://court.example/">链接</a> &lt;符号</p>'
+    )
+    response = client.get(reverse("articles:search"), {"q": query})
+    assert list(response.context["articles"]) == []
+
+
+def test_search_finds_body_text_and_keeps_a_too_long_query_in_the_box(client, seed_like):
+    found = client.get(reverse("articles:search"), {"q": "第二段"})
+    assert list(found.context["articles"]) == [seed_like]
+    long_query = "法" * 150
+    page = client.get(reverse("articles:search"), {"q": long_query}).content.decode()
+    assert f'value="{"法" * 100}"' in page
