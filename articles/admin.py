@@ -3,7 +3,7 @@
 import taggit.models
 from django.contrib import admin, messages
 from django.core.exceptions import BadRequest, ValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -45,9 +45,30 @@ class NewsroomModelAdmin(admin.ModelAdmin):
             response = super().changelist_view(request, extra_context)
             if hasattr(response, "render"):
                 response.render()  # run the list's queries here, inside the guard
-        except (OverflowError, DataError) as exc:
+        except (OverflowError, ValueError, DataError) as exc:
             raise BadRequest("Filter value out of range.") from exc
         return response
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also used by autocomplete; a NUL in the term is a 400 (PostgreSQL refuses it)."""
+        if "\x00" in search_term:
+            raise BadRequest("NUL character in a search term.")
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_changeform_initial_data(self, request):
+        """Prefill from the query string only text fields (``?title=...``); a date, number
+        or foreign key typed into a URL could not be shown and would be a 500."""
+        text_fields = {
+            field.name
+            for field in self.model._meta.get_fields()
+            if isinstance(field, (models.CharField, models.TextField))
+        }
+        initial = super().get_changeform_initial_data(request)
+        return {
+            name: value
+            for name, value in initial.items()
+            if name in text_fields and "\x00" not in str(value)
+        }
 
 
 @admin.register(Category)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleImage, Category, SiteDisclaimer, Tag
-from .sanitize import normalize_text
+from .sanitize import EDGE_CHARACTERS, normalize_text
 
 SEARCH_MAX_LENGTH = 100
 
@@ -55,7 +55,9 @@ class NormalizedTextMixin:
                 for name in names:
                     key = self.add_prefix(name)
                     if key in data:
-                        data[key] = normalize_text(data[key], single_line=single_line)
+                        value = normalize_text(data[key], single_line=single_line)
+                        # Only invisible characters: empty, so "required" applies.
+                        data[key] = value if value.strip(EDGE_CHARACTERS) else ""
             self.data = data
         super().full_clean()
 

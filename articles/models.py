@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,8 +13,9 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from .querysets import ArticleQuerySet
-from .renditions import RENDITION_ERRORS, make_rendition
+from .renditions import MAX_PIXELS, ImageTooLarge, make_rendition
 from .sanitize import html_to_text, normalize_text, sanitize_html
+from .storage import private_storage
 from .validators import validate_plausible_year
 
 SLUG_MAX_LENGTH = 200
@@ -130,8 +133,10 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
-        slug = slugify(tag, allow_unicode=True).strip("-_") or "tag"
-        return f"{slug[:90]}-{i}" if i is not None else slug[:100]
+        # At most 90 characters before any "-<n>", so taggit's search for taken slugs
+        # (``slug__startswith``) sees the numbered ones.
+        slug = slugify(tag, allow_unicode=True).strip("-_")[:90].strip("-_") or "tag"
+        return f"{slug}-{i}" if i is not None else slug
 
 
 class TaggedArticle(ItemBase):
@@ -248,12 +253,40 @@ class Article(models.Model):
     MULTI_LINE_FIELDS = ("lead", "disclaimer")
 
     def save(self, *args, **kwargs):
-        """Sanitize the body, clean the text fields, fill the slug and the publish time, and
-        never write ``view_count`` back.
+        """Fill the slug and the publish time, and never write ``view_count`` back.
+
+        (The body and text fields are cleaned by :meth:`clean_text`, from a ``pre_save``
+        receiver, so that fixtures loaded raw are cleaned too.)
 
         An article saved as published without a publish time is published now. On an update
         without explicit ``update_fields`` every concrete field except ``view_count`` is
-        written, so an editor's save cannot overwrite views counted while the form was open.
+        written, so an editor's save cannot overwrite views counted while the form was open;
+        with ``update_fields`` naming ``body``, ``body_text`` is written with it.
+        """
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.slug:
+            self.slug = make_slug(self.title)
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and update_fields is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "view_count"
+            ]
+        elif update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_text"}
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    def clean_text(self):
+        """Sanitize ``body`` (and derive ``body_text``) and normalize the plain-text fields.
+
+        Runs before every save, ``loaddata`` included (see :func:`clean_article_text`).
         """
         self.body = sanitize_html(self.body)
         self.body_text = html_to_text(self.body)
@@ -261,22 +294,6 @@ class Article(models.Model):
             setattr(self, name, normalize_text(getattr(self, name), single_line=True))
         for name in self.MULTI_LINE_FIELDS:
             setattr(self, name, normalize_text(getattr(self, name)))
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if not self.slug:
-            self.slug = make_slug(self.title)
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "view_count"
-            ]
-        super().save(*args, **kwargs)
-
-    save.alters_data = True
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
 
     @property
     def is_published(self):
@@ -286,6 +303,13 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+@receiver(pre_save, sender=Article)
+def clean_article_text(sender, instance, raw=False, **kwargs):
+    """Clean every article before it is written, whatever the entry path: ``save()``, the
+    admin, the importer, and ``loaddata`` (which saves raw, skipping ``Article.save``)."""
+    instance.clean_text()
 
 
 def article_image_path(instance, filename):
@@ -300,7 +324,8 @@ class ArticleImage(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="images"
     )
-    image = models.ImageField(_("image"), upload_to=article_image_path)
+    # The upload as received, never shown to readers (it may carry EXIF/GPS metadata).
+    image = models.ImageField(_("image"), upload_to=article_image_path, storage=private_storage)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     alt_text = models.CharField(
         _("alt text"),
@@ -350,7 +375,12 @@ class ArticleImage(models.Model):
         if self._needs_rendition():
             try:
                 self._new_rendition = self._render()
-            except RENDITION_ERRORS as exc:
+            except ImageTooLarge as exc:
+                message = _("This image has too many pixels (%(pixels)d; at most %(limit)d).")
+                raise ValidationError(
+                    {"image": message % {"pixels": exc.args[0], "limit": MAX_PIXELS}}
+                ) from exc
+            except Exception as exc:  # Pillow raises many types for undecodable files
                 raise ValidationError(
                     {"image": _("This image cannot be read (%(error)s).") % {"error": exc}}
                 ) from exc
@@ -368,8 +398,8 @@ class ArticleImage(models.Model):
 
     @property
     def display_url(self):
-        """URL of the rendition readers see (the original when no rendition exists)."""
-        return (self.rendition or self.image).url
+        """URL of the rendition readers see ("" before one exists: never the original)."""
+        return self.rendition.url if self.rendition else ""
 
 
 class SiteDisclaimer(models.Model):

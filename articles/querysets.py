@@ -3,10 +3,15 @@
 Every list, feed, sitemap, search and count starts from :meth:`ArticleQuerySet.published`.
 """
 
+from contextvars import ContextVar
+
 from django.db import models
 from django.utils import timezone
 
 from .sanitize import html_to_text, sanitize_html
+
+#: True while bulk_update() writes bodies it has sanitized itself.
+_bodies_sanitized = ContextVar("bodies_sanitized", default=False)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -51,7 +56,15 @@ class ArticleQuerySet(models.QuerySet):
 
     # The bulk paths skip Model.save(); they sanitize too so no entry route stores raw HTML.
     def update(self, **kwargs):
-        if isinstance(kwargs.get("body"), str):
+        """``update()`` that sanitizes a new ``body`` and keeps ``body_text`` in step.
+
+        Raises:
+            TypeError: ``body`` is an expression (``F``, ``Concat``, ...): its value is only
+                known inside the database, where it cannot be sanitized.
+        """
+        if "body" in kwargs and not _bodies_sanitized.get():
+            if not isinstance(kwargs["body"], str):
+                raise TypeError("Article.body can only be updated to a string value.")
             kwargs["body"] = sanitize_html(kwargs["body"])
             kwargs["body_text"] = html_to_text(kwargs["body"])
         return super().update(**kwargs)
@@ -74,6 +87,12 @@ class ArticleQuerySet(models.QuerySet):
             for obj in objs:
                 obj.body = sanitize_html(obj.body)
                 obj.body_text = html_to_text(obj.body)
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        # Django's bulk_update() writes through update() with CASE expressions built from
+        # the bodies sanitized just above.
+        token = _bodies_sanitized.set(True)
+        try:
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        finally:
+            _bodies_sanitized.reset(token)
 
     bulk_update.alters_data = True

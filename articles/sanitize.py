@@ -8,6 +8,7 @@ markup past it.
 """
 
 import re
+import unicodedata
 from html import unescape
 
 import nh3
@@ -84,7 +85,8 @@ EDGE_CHARACTERS = " \t\r\n\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 def normalize_text(text: str | None, single_line: bool = False) -> str:
     """Return ``text`` without characters that XML 1.0 and PostgreSQL refuse.
 
-    C0/C1 control characters other than tab, line feed and carriage return, lone surrogates
+    The text is put in Unicode normal form C (so "é" typed two ways is one string); C0/C1
+    control characters other than tab, line feed and carriage return, lone surrogates
     and U+FFFE/U+FFFF are removed; U+000B and U+000C (pasted from word processors) become
     ``"\\n"``. With ``single_line`` (titles, names), every line break or tab becomes one
     space and whitespace and zero-width characters are stripped from both ends.
@@ -92,14 +94,25 @@ def normalize_text(text: str | None, single_line: bool = False) -> str:
     """
     if not text:
         return ""
+    text = unicodedata.normalize("NFC", text)
     if single_line:
         text = _SINGLE_LINE_BREAKS.sub(" ", text)
         return _INVISIBLE.sub("", text).strip(EDGE_CHARACTERS)
     return _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", text))
 
 
+_BLOCK_BOUNDARY = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|dl|dt|dd|br|hr|tr|td|th|table|caption|blockquote|pre|"
+    r"figure|figcaption)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
 def html_to_text(html: str | None) -> str:
-    """The visible text of an HTML fragment (tags removed, entities decoded, whitespace
-    runs collapsed), e.g. for searching the body without matching its markup."""
-    text = unescape(strip_tags(html or ""))
+    """The visible text of an HTML fragment, for searching the body without its markup.
+
+    Block elements are separated by a space (inline ones are not: "重<b>点</b>" stays
+    "重点"), entities are decoded, whitespace runs collapsed.
+    """
+    text = unescape(strip_tags(_BLOCK_BOUNDARY.sub(" ", html or "")))
     return " ".join(text.split())

@@ -7,8 +7,9 @@ import io
 
 import segno
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from . import services
 from .forms import SEARCH_MAX_LENGTH, SearchForm
 from .models import Article, Category, SiteDisclaimer, Tag
+from .storage import private_storage
 
 
 class HomeView(TemplateView):
@@ -212,3 +214,24 @@ def qr_svg(url: str) -> bytes:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
     return buffer.getvalue()
+
+
+@require_safe
+@staff_member_required
+def private_media(request, path):
+    """Serve a file of the private storage (originals of gallery images) to staff only.
+
+    Raises Http404 for a missing file; a path that leaves the folder is refused by the
+    storage (``SuspiciousFileOperation``, answered 400).
+    """
+    if "\x00" in path:
+        raise Http404(_("No such file."))
+    try:
+        handle = private_storage.open(path, "rb")
+    except (FileNotFoundError, IsADirectoryError):
+        raise Http404(_("No such file.")) from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response

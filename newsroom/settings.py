@@ -10,6 +10,7 @@ Environment variables:
     DJANGO_HTTPS           "0" when the site is served over plain HTTP (``make run``); on by
                            default when DEBUG is off, giving HSTS, secure cookies, SSL redirect.
     DJANGO_SERVE_MEDIA     "1" lets Django serve uploaded media (``make run``; default: DEBUG).
+    DJANGO_MEDIA_ROOT, DJANGO_PRIVATE_MEDIA_ROOT  public media and staff-only files (var/).
     DJANGO_TRUSTED_PROXIES comma-separated addresses/networks of reverse proxies whose
                            X-Forwarded-For header is believed (default: none, trust no header).
     DATABASE_URL           dj-database-url URL (default: SQLite file var/newsroom.sqlite3).
@@ -168,6 +169,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
+# Files never served to the public (originals of gallery images); staff only, through Django.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", VAR_DIR / "private-media"))
+PRIVATE_MEDIA_URL = "/private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from articles.sitemaps import ArticleSitemap, CategorySitemap, StaticViewSitemap
+from articles.views import private_media
 
 sitemaps = {
     "pages": StaticViewSitemap,
@@ -38,6 +39,9 @@ urlpatterns = [
         sitemap,
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path(
+        settings.PRIVATE_MEDIA_URL.lstrip("/") + "<path:path>", private_media, name="private-media"
     ),
     path("", include("articles.urls")),
 ]

@@ -410,3 +410,54 @@ class TestTagAdmin:
         response = client.post(self.url, {"name": "\x1b\x07"})
         assert response.status_code == 200
         assert response.context["adminform"].form.errors["name"]
+
+
+def test_long_tag_names_that_slugify_alike_get_distinct_slugs():
+    from articles.models import Tag
+
+    names = ["x" * 95, "x" * 94 + "ｘ", "x" * 93 + "ｘｘ"]
+    tags = [Tag.objects.create(name=name) for name in names]
+    slugs = [tag.slug for tag in tags]
+    assert len(set(slugs)) == 3
+    assert all(len(slug) <= 100 for slug in slugs)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/article/?published_at__year=9999",
+        "/admin/autocomplete/?app_label=articles&model_name=article&field_name=category&term=%00",
+    ],
+)
+def test_more_unusable_admin_urls_are_400(editor_client, url):
+    client, _ = editor_client
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query", ["published_at=2026-01-01", "category=abc", "category=%00", "view_count=x"]
+)
+def test_add_page_ignores_initial_values_it_cannot_show(editor_client, query):
+    client, _ = editor_client
+    response = client.get(f"{ADD_URL}?{query}&title=预填标题")
+    assert response.status_code == 200
+    assert 'value="预填标题"' in response.content.decode()
+
+
+def test_a_disclaimer_of_invisible_characters_is_required(client):
+    from articles.models import SiteDisclaimer
+
+    client.force_login(make_user("admin"))
+    row = SiteDisclaimer.objects.get()
+    url = reverse("admin:articles_sitedisclaimer_change", args=[row.pk])
+    response = client.post(url, {"text": "\u200b\u2060\ufeff"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["text"]
+
+
+def test_an_impossible_month_filter_is_answered_by_djangos_error_redirect(editor_client):
+    client, _ = editor_client
+    url = "/admin/articles/article/?published_at__month=13&published_at__year=2025"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")

@@ -89,7 +89,7 @@ def test_creates_published_articles_in_several_categories():
     )
 
 
-def test_galleries_are_real_jpeg_files_in_media_root(media_root):
+def test_galleries_are_real_jpeg_files_originals_private_renditions_public(media_root, settings):
     load()
 
     with_gallery = Article.objects.filter(images__isnull=False).distinct()
@@ -100,13 +100,15 @@ def test_galleries_are_real_jpeg_files_in_media_root(media_root):
         assert [image.position for image in images] == list(range(1, len(images) + 1))
         for image in images:
             assert image.caption and image.alt_text
-            path = Path(image.image.path)
-            assert path.is_file()
-            assert path.is_relative_to(media_root)
-            assert path.stat().st_size < 200_000
-            with Image.open(path) as picture:
-                picture.verify()
-                assert (picture.format, picture.size) == ("JPEG", (1200, 800))
+            original, rendition = Path(image.image.path), Path(image.rendition.path)
+            assert original.is_relative_to(settings.PRIVATE_MEDIA_ROOT)
+            assert rendition.is_relative_to(media_root)
+            for path in (original, rendition):
+                assert path.is_file()
+                assert path.stat().st_size < 200_000
+                with Image.open(path) as picture:
+                    picture.verify()
+                    assert (picture.format, picture.size) == ("JPEG", (1200, 800))
             assert (image.width, image.height) == (1200, 800)
 
 
@@ -182,7 +184,7 @@ def test_existing_admin_user_is_left_alone(var_dir):
     assert set(Article.objects.values_list("poster", flat=True)) == {user.pk}
 
 
-def test_failure_rolls_back_rows_and_files(monkeypatch, media_root, var_dir):
+def test_failure_rolls_back_rows_and_files(monkeypatch, media_root, var_dir, settings):
     real_render = demo.render_image
     calls = []
 
@@ -199,5 +201,6 @@ def test_failure_rolls_back_rows_and_files(monkeypatch, media_root, var_dir):
 
     assert len(calls) == 3  # two images had been stored before the failure
     assert row_counts() == {"articles": 0, "images": 0, "categories": 0, "tags": 0, "users": 0}
-    assert not [path for path in Path(media_root).rglob("*") if path.is_file()]
+    for root in (media_root, settings.PRIVATE_MEDIA_ROOT):
+        assert not [path for path in Path(root).rglob("*") if path.is_file()]
     assert not (var_dir / "demo-admin-password").exists()

@@ -103,3 +103,69 @@ def test_every_write_path_sanitizes_the_body():
         Article.objects.get(pk=bulk.pk),
     ]:
         assert article.body == "<p>正文</p>", article.title
+
+
+@pytest.mark.django_db
+def test_fixtures_loaded_raw_are_cleaned_too(tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    fixture = tmp_path / "articles.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "articles.article",
+                    "pk": 900,
+                    "fields": {
+                        "title": "夹带\x00控制符的标题",
+                        "slug": "fixture",
+                        "body": "<p>正文</p><script>alert(1)</script><img src=x onerror=alert(1)>",
+                        "status": "draft",
+                        "created_at": "2025-01-01T00:00:00Z",
+                        "updated_at": "2025-01-01T00:00:00Z",
+                    },
+                }
+            ]
+        )
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    article = Article.objects.get(pk=900)
+    assert article.title == "夹带控制符的标题"
+    assert article.body == '<p>正文</p><img src="x">'
+    assert article.body_text == "正文"
+
+
+@pytest.mark.django_db
+def test_saving_only_the_body_keeps_the_search_text_in_step():
+    article = ArticleFactory()
+    article.body = "<p>斑马线</p>"
+    article.save(update_fields=["body"])
+    assert Article.objects.get(pk=article.pk).body_text == "斑马线"
+    assert Article.objects.filter(body_text__contains="斑马线").exists()
+
+
+@pytest.mark.django_db
+def test_a_body_computed_in_the_database_is_refused():
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    article = ArticleFactory()
+    with pytest.raises(TypeError):
+        Article.objects.filter(pk=article.pk).update(
+            body=Concat(Value("<img src=x onerror=alert(1)>"), F("lead"))
+        )
+
+
+def test_search_text_separates_blocks_but_not_inline_elements():
+    from articles.sanitize import html_to_text
+
+    assert html_to_text("<p>第一段</p><p>第二段</p>") == "第一段 第二段"
+    assert html_to_text("<p>重<strong>点</strong>词 &amp; 符号</p>") == "重点词 & 符号"
+
+
+def test_text_is_put_in_normal_form_c():
+    from articles.sanitize import normalize_text
+
+    assert normalize_text("Cafe\u0301") == "Café"
