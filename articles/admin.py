@@ -4,7 +4,9 @@ import taggit.models
 from django.contrib import admin, messages
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import DataError, IntegrityError, models
+from django.db.models import F
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -79,7 +81,7 @@ class CategoryAdmin(NewsroomModelAdmin):
     list_filter = ["parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    ordering = ["parent__position", "position", "name"]
+    ordering = [F("parent__position").asc(nulls_first=True), "position", "name"]
 
 
 @admin.register(Tag)
@@ -92,11 +94,19 @@ class TagAdmin(NewsroomModelAdmin):
     ordering = ["name"]
 
 
-class ArticleImageInline(admin.TabularInline):
+class ArticleImageInline(admin.StackedInline):
     model = ArticleImage
     form = ArticleImageAdminForm
     extra = 1
-    fields = ["image", "caption", "alt_text", "position"]
+    fields = ["preview", "image", "caption", "alt_text", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        """A small copy of the rendition readers see."""
+        if not obj.rendition:
+            return "—"
+        return format_html('<img src="{}" alt="" height="60">', obj.rendition.url)
 
 
 @admin.register(Article)

@@ -75,6 +75,11 @@ class ArticleAdminForm(NormalizedTextMixin, forms.ModelForm):
             "body", "source_name", "source_issue", "source_editor", "source_url",
             "original_published_at", "poster_nickname", "disclaimer",
         ]  # fmt: skip
+        # Titles are long (CJK headlines with a column name): give them the wide input.
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "slug": forms.TextInput(attrs={"class": "vLargeTextField"}),
+        }
 
     # A link pasted without a scheme is taken as https (Django 6's default).
     source_url = forms.URLField(
@@ -108,6 +113,11 @@ class ArticleImageAdminForm(NormalizedTextMixin, forms.ModelForm):
     class Meta:
         model = ArticleImage
         fields = ["image", "caption", "alt_text", "position"]
+        # Narrow inputs keep the inline table within a 1280 px admin page.
+        widgets = {
+            "caption": forms.TextInput(attrs={"size": 24}),
+            "alt_text": forms.TextInput(attrs={"size": 24}),
+        }
 
 
 class CategoryAdminForm(NormalizedTextMixin, forms.ModelForm):

@@ -7,12 +7,18 @@ request time, so the per-test MEDIA_ROOT of ``conftest.py`` is served without a 
 Screenshots go to ``var/screenshots/`` for a human to look at.
 """
 
+from pathlib import Path
+
 import pytest
 
 from tests.browser import PageProblems, chromium, require_chromium
 from tests.factories import ArticleFactory, ArticleImageFactory, CategoryFactory, image_file
 
 pytestmark = pytest.mark.browser
+
+#: Where the tests leave screenshots for a human to look at (var/ is git-ignored).
+BASE_SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+BASE_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 PHONE = {
     "viewport": {"width": 375, "height": 812},
@@ -91,8 +97,7 @@ def test_article_page_in_chromium(live_server, static_from_finders, settings):
     # Data first: while Playwright's event loop runs, Django refuses ORM calls here.
     article = make_article_with_gallery()
     url = live_server.url + article.get_absolute_url()
-    screenshots = settings.BASE_DIR / "var" / "screenshots"
-    screenshots.mkdir(parents=True, exist_ok=True)
+    screenshots = BASE_SCREENSHOTS
 
     with chromium(executable) as browser:
         page = browser.new_context(**PHONE).new_page()
@@ -195,4 +200,29 @@ def test_admin_prefills_a_cjk_slug_from_the_title(live_server, static_from_finde
         page.fill("#id_title", "院长论坛 | 练好固本强基“真功夫”")
         page.keyboard.press("Tab")  # prepopulate.js listens to change (IME input has no keyup)
         expect(page.locator("#id_slug")).to_have_value("院长论坛-练好固本强基真功夫")
+        assert watcher.collect(page) == []
+
+
+def test_admin_article_page_fits_a_1280_px_screen(live_server, static_from_finders):
+    executable = require_chromium()
+    from tests.factories import make_user
+
+    article = make_article_with_gallery()
+    make_user("editor", username="layout-editor")
+    change_url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+
+    with chromium(executable) as browser:
+        page = browser.new_context(**DESKTOP).new_page()
+        watcher = PageProblems()
+        watcher.watch(page)
+        page.goto(change_url)
+        page.fill("#id_username", "layout-editor")
+        page.fill("#id_password", "correct horse battery staple")
+        page.click("input[type=submit]")
+        page.wait_for_selector("#images-group")
+        page.screenshot(path=BASE_SCREENSHOTS / "admin-article-1280.png", full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 1280, f"the admin page is {width} px wide"
+        previews = page.locator("#images-group .field-preview img")
+        assert previews.count() == len(GALLERY)
         assert watcher.collect(page) == []
