@@ -93,14 +93,22 @@ def _lock_imports():
 
 @transaction.atomic
 def import_article(
-    parsed, *, category=None, publish_now=False, poster=None, poster_ip=None
+    parsed,
+    *,
+    category=None,
+    publish_now=False,
+    backdate=False,
+    poster=None,
+    poster_ip=None,
 ) -> tuple[Article, bool]:
     """Create an article from a parsed saved page, unless that source was imported already.
 
     Args:
         parsed: an :class:`articles.importing.ParsedArticle`.
         category: a ``Category`` or ``None``.
-        publish_now: publish the new article now (through :func:`publish`); else it is a draft.
+        publish_now: publish the new article (through :func:`publish`); else it is a draft.
+        backdate: with ``publish_now``, use the original publication time (when the page
+            has one) as the publish time, as the source site showed it; else now.
         poster: the user named as poster; default the system user
             ``settings.IMPORT_SYSTEM_USERNAME``, created on demand (unusable password, not
             staff). ``poster_nickname`` is the poster's username.
@@ -159,5 +167,5 @@ def import_article(
         # A concurrent import of the same source won the race (article_unique_source_url).
         return Article.objects.get(source_url=parsed.source_url), False
     if publish_now:
-        publish(article)
+        publish(article, at=parsed.original_published_at if backdate else None)
     return article, True

@@ -186,6 +186,28 @@ def test_publish_option_makes_the_article_visible_at_its_url(client):
     assert TITLE in response.content.decode()
 
 
+def test_published_now_by_default_or_at_the_original_time_with_backdate(client):
+    from django.utils import timezone
+
+    before = timezone.now()
+    run(TEXT_PAGE, "--publish")
+    article = Article.objects.get()
+    assert article.published_at >= before
+    article.delete()
+
+    run(TEXT_PAGE, "--publish", "--backdate")
+    article = Article.objects.get()
+    assert article.published_at == article.original_published_at
+    page = client.get(article.get_absolute_url(), **BROWSER).content.decode()
+    shown = timezone.localtime(article.original_published_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert page.count(shown) == 2  # the meta row and the source attribution
+
+
+def test_backdate_needs_publish():
+    with pytest.raises(CommandError, match="--backdate"):
+        run(TEXT_PAGE, "--backdate")
+
+
 def test_without_poster_options_the_system_user_posts_without_an_ip(settings):
     settings.IMPORT_SYSTEM_USERNAME = "robot-importer"
 

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             "--publish", action="store_true", help="Publish now instead of creating a draft."
         )
         parser.add_argument(
+            "--backdate",
+            action="store_true",
+            help="With --publish: publish at the original publication time (发布日期), not now.",
+        )
+        parser.add_argument(
             "--poster",
             metavar="USERNAME",
             help="User named as poster (default: the importer system user).",
@@ -38,7 +43,9 @@ class Command(BaseCommand):
             "--poster-ip", metavar="ADDRESS", help="The poster's IP address (default: none)."
         )
 
-    def handle(self, *args, path, category, publish, poster, poster_ip, **options):
+    def handle(self, *args, path, category, publish, backdate, poster, poster_ip, **options):
+        if backdate and not publish:
+            raise CommandError("--backdate only applies with --publish.")
         category = self._category(category)
         poster = self._poster(poster)
         if poster_ip:
@@ -56,6 +63,7 @@ class Command(BaseCommand):
                 parsed,
                 category=category,
                 publish_now=publish,
+                backdate=backdate,
                 poster=poster,
                 poster_ip=poster_ip,
             )
