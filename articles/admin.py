@@ -169,27 +169,23 @@ class ArticleAdmin(NewsroomModelAdmin):
 
     @admin.action(description=_("Publish selected articles"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        count = 0
-        for article in queryset:
-            services.publish(article)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d article published.", "%d articles published.", count) % count,
-            messages.SUCCESS,
-        )
+        count = self._apply(services.publish, queryset)
+        message = ngettext("%d article published.", "%d articles published.", count)
+        self.message_user(request, message % count, messages.SUCCESS)
 
     @admin.action(description=_("Withdraw selected articles"), permissions=["change"])
     def withdraw_selected(self, request, queryset):
-        count = 0
-        for article in queryset:
-            services.withdraw(article)
-            count += 1
-        self.message_user(
-            request,
-            ngettext("%d article withdrawn.", "%d articles withdrawn.", count) % count,
-            messages.SUCCESS,
-        )
+        count = self._apply(services.withdraw, queryset)
+        message = ngettext("%d article withdrawn.", "%d articles withdrawn.", count)
+        self.message_user(request, message % count, messages.SUCCESS)
+
+    @staticmethod
+    def _apply(service, queryset):
+        """Run ``service`` on each article (never a bulk update that skips it); the count."""
+        articles = list(queryset)
+        for article in articles:
+            service(article)
+        return len(articles)
 
 
 @admin.register(SiteDisclaimer)

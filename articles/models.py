@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from .masking import mask_nickname
 from .querysets import ArticleQuerySet
 from .renditions import MAX_PIXELS, ImageTooLarge, make_rendition
 from .sanitize import html_to_text, normalize_text, sanitize_html
@@ -30,6 +31,28 @@ def make_slug(text: str) -> str:
     return slugify(text, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") or "article"
 
 
+class CategoryQuerySet(models.QuerySet):
+    def subtree(self, slug) -> list["Category"]:
+        """The category with ``slug`` followed by all categories below it, in one query
+        (the table is small); ``[]`` when there is no such category. Safe on a corrupt
+        tree with a cycle."""
+        categories = list(self)
+        root = next((category for category in categories if category.slug == slug), None)
+        if root is None:
+            return []
+        children = {}
+        for category in categories:
+            children.setdefault(category.parent_id, []).append(category)
+        tree, seen, stack = [], set(), [root]
+        while stack:
+            node = stack.pop(0)
+            if node.pk not in seen:
+                seen.add(node.pk)
+                tree.append(node)
+                stack.extend(children.get(node.pk, []))
+        return tree
+
+
 class Category(models.Model):
     """A node of the category tree (e.g. 行业新闻 › 热点新闻)."""
 
@@ -45,6 +68,8 @@ class Category(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     description = models.TextField(_("description"), blank=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -237,9 +262,7 @@ class Article(models.Model):
             # views; with these columns in the index no row (and no long body stored before
             # them) is read to filter or sort.
             models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
-            models.Index(
-                fields=["status", "view_count"], name="article_most_viewed_idx"
-            ),
+            models.Index(fields=["status", "view_count"], name="article_most_viewed_idx"),
             models.Index(
                 fields=["category", "status", "published_at"], name="article_category_pub_idx"
             ),
@@ -294,6 +317,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    def display_disclaimer(self) -> str:
+        """The disclaimer shown under the article: its own when set, else the site-wide
+        text, with ``{nickname}`` filled in with the masked poster nickname."""
+        text = self.disclaimer or SiteDisclaimer.current_text()
+        return SiteDisclaimer.render(text, mask_nickname(self.poster_nickname))
 
     def clean_text(self):
         """Sanitize ``body`` (and derive ``body_text``) and normalize the plain-text fields.

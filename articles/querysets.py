@@ -6,6 +6,7 @@ Every list, feed, sitemap, search and count starts from :meth:`ArticleQuerySet.p
 from contextvars import ContextVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from .sanitize import html_to_text, sanitize_html
@@ -24,10 +25,8 @@ class ArticleQuerySet(models.QuerySet):
         is set and not in the future. Drafts, withdrawn articles and articles scheduled for
         later are excluded.
         """
-        from .models import Article  # the model module imports this one
-
         return self.filter(
-            status=Article.Status.PUBLISHED,
+            status=self.model.Status.PUBLISHED,
             published_at__isnull=False,
             published_at__lte=now or timezone.now(),
         )
@@ -54,6 +53,20 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-view_count", "-pk")
         )
 
+    def search(self, words):
+        """Articles whose title, lead, byline, source name or body text contain every one of
+        ``words`` (a list of strings; case-insensitive substring match)."""
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(lead__icontains=word)
+                | Q(byline__icontains=word)
+                | Q(source_name__icontains=word)
+                | Q(body_text__icontains=word)
+            )
+        return self.filter(condition)
+
     # The bulk paths skip Model.save(); they sanitize too so no entry route stores raw HTML.
     def update(self, **kwargs):
         """``update()`` that sanitizes a new ``body`` and keeps ``body_text`` in step.
@@ -74,8 +87,7 @@ class ArticleQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for obj in objs:
-            obj.body = sanitize_html(obj.body)
-            obj.body_text = html_to_text(obj.body)
+            obj.clean_text()
         return super().bulk_create(objs, *args, **kwargs)
 
     bulk_create.alters_data = True
@@ -85,8 +97,7 @@ class ArticleQuerySet(models.QuerySet):
         if "body" in fields:
             fields = [*fields, "body_text"]
             for obj in objs:
-                obj.body = sanitize_html(obj.body)
-                obj.body_text = html_to_text(obj.body)
+                obj.clean_text()
         # Django's bulk_update() writes through update() with CASE expressions built from
         # the bodies sanitized just above.
         token = _bodies_sanitized.set(True)

@@ -8,7 +8,6 @@ import io
 import segno
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import services
 from .forms import SEARCH_MAX_LENGTH, SearchForm
-from .models import Article, Category, SiteDisclaimer, Tag
+from .models import Article, Category, Tag
 from .storage import private_storage
 
 
@@ -62,22 +61,12 @@ class CategoryView(ArticleListView):
     """Published articles of a category and of all its descendants."""
 
     def get_queryset(self):
-        categories = list(Category.objects.select_related("parent"))
-        by_slug = {category.slug: category for category in categories}
-        self.category = by_slug.get(self.kwargs["slug"])
-        if self.category is None:
+        tree = Category.objects.select_related("parent").subtree(self.kwargs["slug"])
+        if not tree:
             raise Http404(_("No such category."))
-        children = {}
-        for category in categories:
-            children.setdefault(category.parent_id, []).append(category)
-        ids, stack = set(), [self.category]
-        while stack:
-            node = stack.pop()
-            if node.pk not in ids:
-                ids.add(node.pk)
-                stack.extend(children.get(node.pk, []))
-        self.subcategories = children.get(self.category.pk, [])
-        return super().get_queryset().filter(category_id__in=ids)
+        self.category = tree[0]
+        self.subcategories = [c for c in tree if c.parent_id == self.category.pk]
+        return super().get_queryset().filter(category__in=tree)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -117,16 +106,7 @@ class SearchView(ArticleListView):
         words = self.form.words()
         if not words:
             return Article.objects.none()
-        condition = Q()
-        for word in words:
-            condition &= (
-                Q(title__icontains=word)
-                | Q(lead__icontains=word)
-                | Q(byline__icontains=word)
-                | Q(source_name__icontains=word)
-                | Q(body_text__icontains=word)
-            )
-        return super().get_queryset().filter(condition)
+        return super().get_queryset().search(words)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -147,7 +127,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("category__parent__parent", "poster")
+        return Article.objects.published().select_related("category__parent__parent")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -172,7 +152,7 @@ class ArticleDetailView(DetailView):
             breadcrumbs=[*crumbs, (_("Article"), None)],
             images=list(article.images.all()),
             article_tags=list(article.tags.all()),
-            disclaimer_text=article.disclaimer or SiteDisclaimer.current_text(),
+            disclaimer=article.display_disclaimer(),
         )
         return context
 

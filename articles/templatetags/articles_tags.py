@@ -3,7 +3,6 @@
 from django import template
 
 from .. import masking
-from ..models import SiteDisclaimer
 
 register = template.Library()
 
@@ -18,9 +17,3 @@ def mask_nickname(value):
 def mask_ip(value):
     """``{{ article.poster_ip|mask_ip }}`` -> ``"124.223.189***"``."""
     return masking.mask_ip(value)
-
-
-@register.simple_tag
-def disclaimer(text, nickname):
-    """Render a disclaimer ``text`` with the masked ``nickname`` in its placeholder."""
-    return SiteDisclaimer.render(text, masking.mask_nickname(nickname))
