@@ -188,6 +188,12 @@ class Article(models.Model):
         PUBLISHED = "published", _("published")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    class Removal(models.TextChoices):
+        """Why a published article was taken down (see :func:`articles.services.take_down`)."""
+
+        RIGHTS_NOTICE = "rights_notice", _("rights holder's notice")
+        ILLEGAL_CONTENT = "illegal_content", _("illegal content report")
+
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=True, blank=True)
     category = models.ForeignKey(
@@ -241,6 +247,22 @@ class Article(models.Model):
     )
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
 
+    # A takedown hides the article from readers without touching its status, body, images or
+    # counters, so that restoring it brings back exactly what was there. Only
+    # articles.services.take_down() / restore() write these.
+    removed_at = models.DateTimeField(_("taken down at"), null=True, blank=True, editable=False)
+    removal_reason = models.CharField(
+        _("takedown reason"), max_length=32, choices=Removal, blank=True, editable=False
+    )
+    removal_notice = models.TextField(
+        _("public takedown notice"),
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Shown on the tombstone page, e.g. a notice whose poster could not be reached."
+        ),
+    )
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -281,6 +303,11 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    #: Fields only the services write (a counter and the takedown state). A plain save()
+    #: of a loaded instance never writes them back, so an editor's form opened before a
+    #: view or a takedown cannot undo it.
+    SERVICE_FIELDS = frozenset({"view_count", "removed_at", "removal_reason", "removal_notice"})
+
     #: Plain-text fields cleaned on save (see ``normalize_text``): one line, or several.
     SINGLE_LINE_FIELDS = (
         "title", "byline", "source_name", "source_issue", "source_editor", "poster_nickname",
@@ -294,8 +321,9 @@ class Article(models.Model):
         receiver, so that fixtures loaded raw are cleaned too.)
 
         An article saved as published without a publish time is published now. On an update
-        without explicit ``update_fields`` every concrete field except ``view_count`` is
-        written, so an editor's save cannot overwrite views counted while the form was open;
+        without explicit ``update_fields`` every concrete field except the
+        ``SERVICE_FIELDS`` is written, so an editor's save cannot overwrite views counted, or
+        undo a takedown made, while the form was open;
         with ``update_fields`` naming ``body``, ``body_text`` is written with it.
         """
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -307,7 +335,7 @@ class Article(models.Model):
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "view_count"
+                if not field.primary_key and field.name not in self.SERVICE_FIELDS
             ]
         elif update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_text"}
@@ -339,11 +367,22 @@ class Article(models.Model):
     @property
     def is_published(self):
         """True when readers may see the article now (same rule as ``published()``)."""
+        return self.is_released and self.removed_at is None
+
+    @property
+    def is_released(self):
+        """True when the article is published and its publish time has come, whether or not
+        it has since been taken down."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def is_removed(self):
+        """True while the article is taken down (it answers HTTP 451)."""
+        return self.removed_at is not None
 
 
 @receiver(pre_save, sender=Article)

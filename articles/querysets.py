@@ -21,15 +21,25 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Articles a reader may see at ``now`` (default: the current time).
 
-        An article is published when its status is ``published`` and its ``published_at``
-        is set and not in the future. Drafts, withdrawn articles and articles scheduled for
-        later are excluded.
+        An article is published when its status is ``published``, its ``published_at``
+        is set and not in the future, and it is not taken down. Drafts, withdrawn articles,
+        articles scheduled for later and taken-down articles are excluded.
         """
+        return self.released(now).filter(removed_at__isnull=True)
+
+    def released(self, now=None):
+        """Articles whose publication has happened (published status, publish time reached),
+        taken-down ones included: the articles whose URL answers 451 rather than 404 when
+        they are taken down. Not for listings; use :meth:`published`."""
         return self.filter(
             status=self.model.Status.PUBLISHED,
             published_at__isnull=False,
             published_at__lte=now or timezone.now(),
         )
+
+    def taken_down(self):
+        """Released articles that are taken down (they answer HTTP 451)."""
+        return self.released().filter(removed_at__isnull=False)
 
     def for_listing(self):
         """Published articles with what a list item shows (category, tags), newest first.

@@ -75,6 +75,42 @@ def withdraw(article: Article) -> Article:
     return article
 
 
+@transaction.atomic
+def take_down(article: Article, reason: str, *, public_notice: str = "", at=None) -> Article:
+    """Take ``article`` down: from now on it is in no listing, feed, sitemap or search, and
+    its URL answers HTTP 451 with a tombstone (RFC 7725 §3). Nothing else changes.
+
+    Args:
+        article: the article; taking down one that is already down updates its reason.
+        reason: an ``Article.Removal`` value (rights holder's notice or illegal content).
+        public_notice: text shown on the tombstone, e.g. the notice itself (contact details
+            redacted) when the poster could not be reached (Regulation on the Protection of
+            the Right to Network Dissemination of Information, Art. 15).
+        at: aware datetime of the takedown; default now.
+
+    Raises:
+        ValueError: ``reason`` is not an ``Article.Removal`` value.
+    """
+    if reason not in Article.Removal.values:
+        raise ValueError(f"Unknown takedown reason: {reason!r}")
+    article.removed_at = at or timezone.now()
+    article.removal_reason = reason
+    article.removal_notice = public_notice
+    article.save(update_fields=["removed_at", "removal_reason", "removal_notice", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def restore(article: Article) -> Article:
+    """Bring a taken-down ``article`` back exactly as it was (status, publish time, body,
+    images, tags and view count are untouched by a takedown)."""
+    article.removed_at = None
+    article.removal_reason = ""
+    article.removal_notice = ""
+    article.save(update_fields=["removed_at", "removal_reason", "removal_notice", "updated_at"])
+    return article
+
+
 #: Key of the PostgreSQL advisory lock that serializes imports (any constant bigint).
 IMPORT_LOCK_KEY = 0x4E45_5753_494D_5054  # "NEWSIMPT"
 

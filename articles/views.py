@@ -9,7 +9,7 @@ import segno
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -130,7 +130,13 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().select_related("category__parent__parent")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            removed = Article.objects.taken_down().filter(pk=kwargs["pk"]).first()
+            if removed is None:
+                raise
+            return tombstone(request, removed)
         if kwargs.get("slug") != self.object.slug:
             return redirect(self.object, permanent=True)
         if services.is_reader_request(request):
@@ -157,6 +163,25 @@ class ArticleDetailView(DetailView):
         return context
 
 
+def tombstone(request, article: Article) -> HttpResponse:
+    """The page of a taken-down ``article``: HTTP 451 Unavailable For Legal Reasons with a
+    ``Link: <operator>; rel="blocked-by"`` header naming the site operator (RFC 7725 §3), in
+    the site's layout, saying what was removed, why and when."""
+    operator_url = settings.BLOCKED_BY_URL or absolute_url(request, reverse("articles:home"))
+    response = render(
+        request,
+        "articles/article_removed.html",
+        {
+            "article": article,
+            "operator_url": operator_url,
+            "breadcrumbs": [(_("Article"), None)],
+        },
+        status=451,
+    )
+    response["Link"] = f'<{operator_url}>; rel="blocked-by"'
+    return response
+
+
 def absolute_url(request, path: str) -> str:
     """``path`` on the site's public address: ``settings.SITE_URL`` when configured (so a
     forged Host port cannot leak into QR codes), else the address of ``request``."""
@@ -167,8 +192,9 @@ def absolute_url(request, path: str) -> str:
 
 @require_safe
 def article_redirect(request, pk):
-    """``/articles/<pk>/`` redirects to the article's canonical URL (published only)."""
-    article = get_object_or_404(Article.objects.published(), pk=pk)
+    """``/articles/<pk>/`` redirects to the article's canonical URL (published ones, and
+    taken-down ones, whose canonical URL answers 451)."""
+    article = get_object_or_404(Article.objects.released(), pk=pk)
     return redirect(article, permanent=True)
 
 

@@ -19,6 +19,9 @@ Environment variables:
     EMAIL_URL-like values  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                            EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; console backend unless EMAIL_HOST.
     NEWSROOM_SITE_NAME     the portal's name shown in the header, footer and titles.
+    NEWSROOM_EVIDENCE_ROOT folder of evidence files sent with notices (var/evidence; moderators
+                           only, never served as media).
+    MODERATION_*           notice-and-action policy; see the "Moderation" section below.
 """
 
 import os
@@ -79,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.revalidate_by_default",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -177,6 +181,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Proof files of notices and counter-notices: moderators only, through moderation.views.
+EVIDENCE_ROOT = Path(os.environ.get("NEWSROOM_EVIDENCE_ROOT", VAR_DIR / "evidence"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 # --- Security -------------------------------------------------------------------------------
@@ -242,6 +248,32 @@ SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "法苑新闻")
 # empty: taken from each request.
 SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "")
 SITE_FOUNDED_YEAR = 2008
+# The page named in the `Link: <…>; rel="blocked-by"` header of a taken-down article
+# (RFC 7725 §3): the site operator. Default: the site's home page.
+BLOCKED_BY_URL = os.environ.get("NEWSROOM_BLOCKED_BY_URL", "")
 ARTICLES_PER_PAGE = 10
 # The user named as poster of imported articles when the importer is given none.
 IMPORT_SYSTEM_USERNAME = "importer"
+
+# --- Moderation (notice and action) ---------------------------------------------------------
+# The working-day calendar of the 3-working-day clock: a country code of the `holidays`
+# package (CN counts the 调休 make-up working days).
+MODERATION_HOLIDAY_COUNTRY = os.environ.get("MODERATION_HOLIDAY_COUNTRY", "CN")
+# Restoration after an accepted counter-notice: "wait" (default) keeps the article down for
+# the waiting period, during which the claimant can report a complaint or lawsuit (Civil Code
+# Art. 1196); "immediate" restores at once (Regulation Art. 17).
+MODERATION_RESTORE_POLICY = os.environ.get("MODERATION_RESTORE_POLICY", "wait")
+MODERATION_RESTORE_WAIT = int(os.environ.get("MODERATION_RESTORE_WAIT", "15"))
+# "days" (calendar days) or "working_days" (a US site: 10 working days, 17 U.S.C. §512(g)).
+MODERATION_RESTORE_WAIT_UNIT = os.environ.get("MODERATION_RESTORE_WAIT_UNIT", "days")
+# A request for review may be filed this many days after a decision (DSA Art. 20(1): at
+# least six months).
+MODERATION_REVIEW_WINDOW_DAYS = int(os.environ.get("MODERATION_REVIEW_WINDOW_DAYS", "183"))
+# Submissions per client IP accepted by the public forms (notice, report, counter-notice,
+# review), counted in the shared cache: "<count>/<s|m|h|d>".
+MODERATION_RATE_LIMIT = os.environ.get("MODERATION_RATE_LIMIT", "5/h")
+# Addresses told of every new submission, besides the members of the Moderators group.
+MODERATION_NOTIFY_EMAILS = env_list("MODERATION_NOTIFY_EMAILS")
+# Evidence files per submission and bytes per file.
+EVIDENCE_MAX_FILES = 5
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024

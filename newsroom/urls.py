@@ -43,6 +43,7 @@ urlpatterns = [
     path(
         settings.PRIVATE_MEDIA_URL.lstrip("/") + "<path:path>", private_media, name="private-media"
     ),
+    path("", include("moderation.urls")),
     path("", include("articles.urls")),
 ]
 

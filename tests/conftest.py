@@ -1,4 +1,6 @@
-"""Shared fixtures: every test gets its own temporary media folders."""
+"""Shared fixtures: every test gets its own temporary media folders and cache namespace."""
+
+import uuid
 
 import pytest
 
@@ -9,4 +11,15 @@ def media_root(settings, tmp_path):
     pytest; returns the public ``MEDIA_ROOT``."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Every test gets its own cache namespace, so rate-limit counters and cached values of
+    one test never reach another (the Redis cache of the CI run outlives tests)."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }

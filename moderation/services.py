@@ -1,0 +1,850 @@
+"""Notice and action: the only code that creates cases and moves them between states.
+
+Views, the admin and ``manage.py moderation_due`` call these functions. Each one runs in a
+transaction, locks the case row (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transactions
+serialize writers the same way) so that two moderators cannot both decide it, checks the move
+against :mod:`moderation.workflow`, writes an append-only :class:`~moderation.models.Event`
+with the statement of reasons, and queues e-mail with ``transaction.on_commit`` so that a mail
+failure never loses or rolls back the record.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles import services as article_services
+from articles.models import Article
+
+from . import deadlines, workflow
+from .models import Case, CounterNotice, Event, Evidence, Notice, Report, ReviewRequest
+from .workflow import CounterNoticeStatus, NoticeStatus, ReportStatus, TransitionNotAllowed
+
+logger = logging.getLogger(__name__)
+
+#: The staff group whose members decide notices and reports (created by a data migration).
+MODERATORS_GROUP = "Moderators"
+
+__all__ = [
+    "MODERATORS_GROUP",
+    "EvidenceUpload",
+    "NotAllowed",
+    "Reasons",
+    "ReasonsRequired",
+    "TransitionNotAllowed",
+]
+
+
+class ReasonsRequired(ValueError):
+    """A decision without a statement of reasons (DSA Art. 17(1)): facts and legal ground
+    must both be given."""
+
+
+class NotAllowed(Exception):
+    """A request the rules refuse: a review filed too late or twice, a moderator reviewing
+    their own decision, a counter-notice for an article that is not down, …"""
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """A statement of reasons (DSA Art. 17(3)): ``facts`` relied on (b), the ``legal_ground``
+    or site rule (d, e), and whether ``automated`` means were used (c). What was done (a) and
+    how to contest (f) are added by the service from the transition."""
+
+    facts: str
+    legal_ground: str
+    automated: bool = False
+
+    def check(self):
+        """Raises :class:`ReasonsRequired` unless facts and legal ground are both given."""
+        if not self.facts.strip() or not self.legal_ground.strip():
+            raise ReasonsRequired(
+                _("A decision needs a statement of reasons: the facts and the legal ground.")
+            )
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    """An uploaded proof file already checked by content (see :mod:`moderation.evidence`)."""
+
+    file: object  # django.core.files.uploadedfile.UploadedFile
+    content_type: str  # application/pdf, image/jpeg or image/png
+    size: int  # bytes
+    sha256: str = field(default="")
+
+
+# --- Audit ----------------------------------------------------------------------------------
+
+
+def record_event(
+    case,
+    action: str,
+    *,
+    actor=None,
+    from_state: str = "",
+    to_state: str = "",
+    reasons: Reasons | None = None,
+    decision: str = "",
+    redress: str = "",
+    details: dict | None = None,
+) -> Event:
+    """Append one audit event for ``case`` (a Notice, Report, CounterNotice or ReviewRequest).
+
+    ``actor`` is the user who acted, or ``None`` for the system (a submission from the public
+    form, or ``moderation_due``). Returns the stored event.
+    """
+    actor_name = _("system") if actor is None else actor.get_username()
+    return Event.objects.create(
+        actor=actor,
+        actor_name=actor_name,
+        case=case,
+        object_repr=str(case)[:200],
+        action=action,
+        from_state=from_state,
+        to_state=to_state or case.status,
+        decision=decision,
+        facts=reasons.facts.strip() if reasons else "",
+        legal_ground=reasons.legal_ground.strip() if reasons else "",
+        automated=bool(reasons and reasons.automated),
+        redress=redress,
+        details=details or {},
+    )
+
+
+def _move(case, name: str, actor, reasons: Reasons | None, *, details=None, now=None):
+    """Lock ``case``, check transition ``name``, change its state and write the event.
+
+    Returns ``(locked_case, event)``; the caller's ``case`` object is refreshed too.
+
+    Raises:
+        TransitionNotAllowed: not allowed from the current (locked, fresh) state.
+        ReasonsRequired: a decision without reasons.
+    """
+    model = type(case)
+    locked = model.objects.select_for_update().get(pk=case.pk)
+    move = workflow.transition(locked.kind, locked.status, name)
+    if move.decision:
+        if reasons is None:
+            raise ReasonsRequired(
+                _("A decision needs a statement of reasons: the facts and the legal ground.")
+            )
+        reasons.check()
+    from_state = locked.status
+    locked.status = move.target
+    fields = ["status"]
+    if move.decision:
+        locked.decided_at = now or timezone.now()
+        locked.decided_by = actor
+        fields += ["decided_at", "decided_by"]
+    if hasattr(locked, "updated_at"):
+        fields.append("updated_at")
+    locked.save(update_fields=fields)
+    event = record_event(
+        locked,
+        name,
+        actor=actor,
+        from_state=from_state,
+        to_state=move.target,
+        reasons=reasons if move.decision else None,
+        decision=str(move.label) if move.decision else "",
+        redress=redress_text(locked.kind, name) if move.decision else "",
+        details=details,
+    )
+    case.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked, event
+
+
+def redress_text(kind: str, action: str) -> str:
+    """How the people concerned may contest a decision (DSA Art. 17(3)(f))."""
+    months = settings.MODERATION_REVIEW_WINDOW_DAYS // 30
+    review = _(
+        "The sender or the poster may request a review from the private status link within "
+        "%(months)d months of the decision; a different moderator will answer it."
+    ) % {"months": months}
+    court = _("Either party may also bring the matter before a people's court.")
+    if kind == "notice" and action in {"accept", "reverse"}:
+        counter = _(
+            "The poster may file a counter-notice asking for restoration (Regulation on the "
+            "Protection of the Right to Network Dissemination of Information, Art. 16)."
+        )
+        return " ".join([counter, review, court])
+    if kind == "counter_notice":
+        return " ".join([review, court])
+    return " ".join([review, court])
+
+
+# --- Numbers and helpers --------------------------------------------------------------------
+
+
+def _number(case: Case) -> None:
+    """Give a freshly inserted case its tracking number, ``<PREFIX>-<year>-<id, 6 digits>``
+    (``TD-2026-000123``): unique because the id is."""
+    year = timezone.localtime(case.received_at).year
+    case.tracking_number = f"{case.prefix}-{year}-{case.pk:06d}"
+    case.save(update_fields=["tracking_number"])
+
+
+def _attach_evidence(uploads, **owner) -> list[Evidence]:
+    stored = []
+    for upload in uploads:
+        upload.file.seek(0)
+        digest = upload.sha256
+        if not digest:
+            hasher = hashlib.sha256()
+            for chunk in upload.file.chunks():
+                hasher.update(chunk)
+            digest = hasher.hexdigest()
+            upload.file.seek(0)
+        evidence = Evidence(
+            original_name=(upload.file.name or "file")[:255],
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=digest,
+            **owner,
+        )
+        evidence.file.save(upload.file.name or "file", upload.file, save=False)
+        evidence.save()
+        stored.append(evidence)
+    return stored
+
+
+def moderator_emails() -> list[str]:
+    """Addresses of active members of the Moderators group, plus
+    ``settings.MODERATION_NOTIFY_EMAILS``, without duplicates."""
+    users = (
+        get_user_model()
+        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        .exclude(email="")
+    )
+    emails = [*users.values_list("email", flat=True), *settings.MODERATION_NOTIFY_EMAILS]
+    return list(dict.fromkeys(emails))
+
+
+def site_url(path: str) -> str:
+    """``path`` on the site's public address (``settings.SITE_URL``), for e-mails."""
+    base = settings.SITE_URL or "http://127.0.0.1:8000"
+    return base.rstrip("/") + path
+
+
+def _send(template: str, recipients, context: dict) -> None:
+    """Render ``moderation/email/<template>_subject.txt`` and ``<template>.txt`` and send
+    them to ``recipients`` once the transaction commits. A failure to send is logged, never
+    raised: the record is already saved."""
+    recipients = [address for address in recipients if address]
+    if not recipients:
+        return
+    context = {"site_name": settings.SITE_NAME, **context}
+    # Rendered now, so that a template error shows up where it was made; sent after commit.
+    subject = " ".join(
+        render_to_string(f"moderation/email/{template}_subject.txt", context).split()
+    )
+    body = render_to_string(f"moderation/email/{template}.txt", context)
+
+    def deliver():
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:
+            logger.exception("Could not send %s e-mail to %s", template, recipients)
+
+    transaction.on_commit(deliver)
+
+
+def _notify_moderators(case) -> None:
+    _send(
+        "moderators_new_case",
+        moderator_emails(),
+        {"case": case, "admin_url": site_url(admin_path(case))},
+    )
+
+
+def admin_path(case) -> str:
+    """Path of ``case``'s page in the admin."""
+    from django.urls import reverse
+
+    meta = case._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[case.pk])
+
+
+# --- Submissions ----------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    """What a public form's submission produced: the stored ``case`` and, when it repeats an
+    open case of the same sender, that ``earlier`` case."""
+
+    case: Case
+    earlier: Case | None = None
+
+
+@transaction.atomic
+def submit_notice(
+    *, articles: list[Article], data: dict, evidence=(), ip=None, user=None, now=None
+) -> Submission:
+    """Store a takedown notice and its evidence, number it, and queue the confirmation to the
+    sender and the alert to moderators.
+
+    Args:
+        articles: the articles concerned (at least one).
+        data: the notice's fields (``claimant_name``, ``organisation``, ``capacity``,
+            ``principal``, ``postal_address``, ``email``, ``phone``, ``work``, ``work_url``,
+            ``right``, ``explanation``, ``good_faith``, ``accuracy``, ``signature``).
+        evidence: :class:`EvidenceUpload` items.
+        ip: the sender's IP address (string) or ``None``; user: the signed-in user or None.
+
+    A second notice from the same e-mail address while one of theirs is still open for one
+    of the same articles is stored as ``duplicate`` of it (returned as ``earlier``) and not
+    put before moderators again. A notice from the same sender for the same work (same
+    article, work URL or work text) after an earlier one ended in restoration is flagged
+    ``repeat_of`` it (Regulation Art. 17), and moderators are told so.
+    """
+    now = now or timezone.now()
+    notice = Notice(
+        received_at=now,
+        due_at=deadlines.response_due(now),
+        submitter=user if user and user.is_authenticated else None,
+        submitter_ip=ip,
+        **data,
+    )
+    article_ids = [article.pk for article in articles]
+    same_sender = Notice.objects.filter(email__iexact=notice.email)
+    earlier = same_sender.open().filter(articles__in=article_ids).order_by("received_at").first()
+    if earlier is not None:
+        notice.status = NoticeStatus.DUPLICATE
+        notice.duplicate_of = earlier
+        notice.decided_at = now
+    else:
+        same_work = workflow_same_work(notice, article_ids)
+        notice.repeat_of = (
+            same_sender.filter(same_work, status=NoticeStatus.RESTORED)
+            .order_by("-decided_at")
+            .first()
+        )
+    notice.save()
+    notice.articles.set(articles)
+    _number(notice)
+    _attach_evidence(evidence, notice=notice)
+    record_event(
+        notice,
+        "submit",
+        to_state=notice.status,
+        details={
+            "ip": ip,
+            "articles": article_ids,
+            "evidence": len(evidence),
+            "duplicate_of": earlier.tracking_number if earlier else None,
+            "repeat_of": notice.repeat_of.tracking_number if notice.repeat_of else None,
+        },
+    )
+    _send(
+        "case_received",
+        [notice.email],
+        {
+            "case": notice,
+            "earlier": earlier,
+            "status_url": site_url(notice.status_url("sender")),
+        },
+    )
+    if earlier is None:
+        _notify_moderators(notice)
+    return Submission(notice, earlier)
+
+
+def workflow_same_work(notice: Notice, article_ids):
+    """The condition "a notice about the same work as ``notice``": one of the same articles,
+    the same non-empty work URL, or the same work description (case and spaces ignored)."""
+    from django.db.models import Q
+
+    condition = Q(articles__in=article_ids)
+    if notice.work_url:
+        condition |= Q(work_url=notice.work_url)
+    if notice.work.strip():
+        condition |= Q(work__iexact=notice.work.strip())
+    return condition
+
+
+@transaction.atomic
+def submit_report(*, article: Article, data: dict, ip=None, user=None, now=None) -> Submission:
+    """Store an illegal-content report, number it, and queue the confirmation (when the
+    reporter gave an address) and the alert to moderators.
+
+    ``data`` holds ``category``, ``explanation``, ``contact_name``, ``contact_email``. A
+    report on an article that is already taken down is stored and closed at once as
+    ``already_removed``, with an automated statement of reasons.
+    """
+    now = now or timezone.now()
+    report = Report(
+        article=article,
+        received_at=now,
+        due_at=deadlines.response_due(now),
+        submitter=user if user and user.is_authenticated else None,
+        submitter_ip=ip,
+        **data,
+    )
+    report.save()
+    _number(report)
+    record_event(report, "submit", to_state=report.status, details={"ip": ip})
+    if Article.objects.taken_down().filter(pk=article.pk).exists():
+        _close_already_removed(report, now)
+    _send(
+        "case_received",
+        [report.contact_email],
+        {"case": report, "status_url": site_url(report.status_url("sender"))},
+    )
+    if report.is_open:
+        _notify_moderators(report)
+    return Submission(report)
+
+
+def _close_already_removed(report: Report, now) -> None:
+    """Close a report on an article that is already down (no transition leads here: the
+    case is created closed)."""
+    report.status = ReportStatus.ALREADY_REMOVED
+    report.decided_at = now
+    report.save(update_fields=["status", "decided_at", "updated_at"])
+    record_event(
+        report,
+        "close_already_removed",
+        from_state=ReportStatus.RECEIVED,
+        to_state=report.status,
+        reasons=Reasons(
+            facts=_("The article had already been taken down when the report arrived."),
+            legal_ground=_("No further action possible"),
+            automated=True,
+        ),
+        decision=_("closed: already taken down"),
+        redress=redress_text("report", "close_already_removed"),
+    )
+
+
+@transaction.atomic
+def submit_counter_notice(
+    *, notice: Notice, article: Article, data: dict, evidence=(), ip=None, now=None
+) -> Submission:
+    """Store a poster's counter-notice against an accepted ``notice`` for one of its
+    ``article``\\ s, with evidence, and queue the confirmation and the moderators' alert.
+
+    ``data`` holds ``name``, ``email``, ``phone``, ``postal_address``, ``explanation``,
+    ``good_faith``, ``signature``.
+
+    Raises:
+        NotAllowed: the notice was not accepted, the article is not one of it or is not down,
+            or an open counter-notice for it exists already.
+    """
+    now = now or timezone.now()
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != NoticeStatus.ACCEPTED:
+        raise NotAllowed(_("A counter-notice can only answer a notice that was accepted."))
+    if not notice.articles.filter(pk=article.pk, removed_at__isnull=False).exists():
+        raise NotAllowed(_("This article is not taken down under this notice."))
+    pending = notice.counter_notices.filter(
+        article=article,
+        status__in=[
+            CounterNoticeStatus.RECEIVED,
+            CounterNoticeStatus.IN_REVIEW,
+            CounterNoticeStatus.WAITING,
+        ],
+    ).first()
+    if pending is not None:
+        raise NotAllowed(
+            _("A counter-notice for this article is already being handled: %(number)s.")
+            % {"number": pending.tracking_number}
+        )
+    counter = CounterNotice(
+        notice=notice,
+        article=article,
+        received_at=now,
+        due_at=deadlines.response_due(now),
+        submitter_ip=ip,
+        **data,
+    )
+    counter.save()
+    _number(counter)
+    _attach_evidence(evidence, counter_notice=counter)
+    record_event(
+        counter,
+        "submit",
+        to_state=counter.status,
+        details={"ip": ip, "notice": notice.tracking_number, "evidence": len(evidence)},
+    )
+    _send(
+        "case_received",
+        [counter.email],
+        {"case": counter, "status_url": site_url(counter.status_url("sender"))},
+    )
+    _notify_moderators(counter)
+    return Submission(counter)
+
+
+def last_decision(case) -> Event | None:
+    """The latest decision event of ``case`` (one with a statement of reasons)."""
+    return case.events().exclude(facts="").last()
+
+
+@transaction.atomic
+def submit_review_request(
+    *, case: Notice | Report, role: str, explanation: str, ip=None, now=None
+) -> ReviewRequest:
+    """Store a request for review of the decision on ``case`` by its ``role`` (``"sender"``
+    or ``"poster"``), within ``MODERATION_REVIEW_WINDOW_DAYS`` of the decision (DSA
+    Art. 20(1)); due in 3 working days like any case.
+
+    Raises:
+        NotAllowed: nothing decided yet, the window has passed, or a review is already open.
+    """
+    now = now or timezone.now()
+    case = type(case).objects.select_for_update().get(pk=case.pk)
+    decision = last_decision(case)
+    if decision is None or case.is_open:
+        raise NotAllowed(_("There is no decision to review yet."))
+    window = dt.timedelta(days=settings.MODERATION_REVIEW_WINDOW_DAYS)
+    if now > decision.created_at + window:
+        raise NotAllowed(_("The time to request a review of this decision has passed."))
+    if case.reviews.open().exists():
+        raise NotAllowed(_("A review of this decision is already open."))
+    review = ReviewRequest(
+        role=role,
+        explanation=explanation,
+        decision=decision,
+        received_at=now,
+        due_at=deadlines.response_due(now),
+        submitter_ip=ip,
+        **{case.kind: case},
+    )
+    review.save()
+    record_event(review, "submit", to_state=review.status, details={"ip": ip, "role": role})
+    _notify_moderators(review)
+    return review
+
+
+@transaction.atomic
+def report_legal_action(*, counter: CounterNotice, note: str, now=None) -> CounterNotice:
+    """Record the claimant's word that they have filed a complaint or a lawsuit about the
+    article while a restoration waits (Civil Code Art. 1196): the scheduled restoration is
+    held until a moderator keeps the article down (``keep_down``) or restores it.
+
+    Raises:
+        NotAllowed: the counter-notice is not waiting for restoration.
+    """
+    counter = CounterNotice.objects.select_for_update().get(pk=counter.pk)
+    if counter.status != CounterNoticeStatus.WAITING:
+        raise NotAllowed(_("No restoration is waiting for this counter-notice."))
+    counter.legal_action_reported_at = now or timezone.now()
+    counter.legal_action_note = note
+    counter.save(update_fields=["legal_action_reported_at", "legal_action_note", "updated_at"])
+    record_event(
+        counter, "legal_action_reported", from_state=counter.status, details={"note": note}
+    )
+    _notify_moderators(counter)
+    return counter
+
+
+# --- Decisions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_review(case, actor):
+    """Mark ``case`` as in review by ``actor`` (no reasons needed)."""
+    return _move(case, "start_review", actor, None)[0]
+
+
+def _poster_email(article: Article) -> str:
+    poster = article.poster
+    if poster is None or not poster.is_active:
+        return ""
+    return poster.email or ""
+
+
+def _holds(article: Article, *, exclude=None) -> bool:
+    """Whether any decided case other than ``exclude`` still keeps ``article`` down."""
+    notices = Notice.objects.filter(articles=article, status=NoticeStatus.ACCEPTED)
+    reports = Report.objects.filter(article=article, status=ReportStatus.ACTION_TAKEN)
+    if isinstance(exclude, Notice):
+        notices = notices.exclude(pk=exclude.pk)
+    if isinstance(exclude, Report):
+        reports = reports.exclude(pk=exclude.pk)
+    return notices.exists() or reports.exists()
+
+
+def _take_down_for_notice(notice: Notice, event: Event, now) -> None:
+    """Take the notice's articles down and forward the notice to their posters at once
+    (Regulation Art. 15); where a poster cannot be reached by e-mail, publish the notice,
+    contact details redacted, on the article's tombstone instead."""
+    reached = []
+    for article in notice.articles.select_related("poster"):
+        email = _poster_email(article)
+        public = "" if email else notice.redacted_text()
+        article_services.take_down(
+            article, Article.Removal.RIGHTS_NOTICE, public_notice=public, at=now
+        )
+        if email:
+            reached.append((email, article))
+    notice.poster_notified_at = now
+    notice.poster_reached = bool(reached)
+    notice.save(update_fields=["poster_notified_at", "poster_reached", "updated_at"])
+    for email, article in reached:
+        _send(
+            "notice_forwarded",
+            [email],
+            {
+                "notice": notice,
+                "article": article,
+                "event": event,
+                "status_url": site_url(notice.status_url("poster")),
+            },
+        )
+
+
+def _restore_articles(case, articles, now) -> list[Article]:
+    """Restore each of ``articles`` unless another decided case still keeps it down."""
+    restored = []
+    for article in articles:
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        if article.is_removed and not _holds(article, exclude=case):
+            article_services.restore(article)
+            restored.append(article)
+    return restored
+
+
+def _tell_decision(case, event: Event, recipients, role: str) -> None:
+    _send(
+        "decision",
+        recipients,
+        {"case": case, "event": event, "status_url": site_url(case.status_url(role)), "role": role},
+    )
+
+
+@transaction.atomic
+def accept_notice(notice: Notice, actor, reasons: Reasons, now=None) -> Notice:
+    """Accept a takedown notice: take its articles down, forward it to the posters, tell the
+    sender, with ``reasons``.
+
+    Raises:
+        TransitionNotAllowed, ReasonsRequired.
+    """
+    now = now or timezone.now()
+    notice, event = _move(notice, "accept", actor, reasons, now=now)
+    _take_down_for_notice(notice, event, now)
+    _tell_decision(notice, event, [notice.email], "sender")
+    return notice
+
+
+@transaction.atomic
+def reject_notice(notice: Notice, actor, reasons: Reasons, now=None) -> Notice:
+    """Reject a takedown notice with ``reasons`` and tell the sender.
+
+    Raises:
+        TransitionNotAllowed, ReasonsRequired.
+    """
+    notice, event = _move(notice, "reject", actor, reasons, now=now)
+    _tell_decision(notice, event, [notice.email], "sender")
+    return notice
+
+
+@transaction.atomic
+def decide_report(report: Report, actor, reasons: Reasons, *, take_action: bool, now=None):
+    """Decide an illegal-content report: withdraw the article (``take_action``) or take no
+    action, with ``reasons``; tell the reporter (when they left an address) and, when the
+    article is withdrawn, its poster.
+
+    Raises:
+        TransitionNotAllowed, ReasonsRequired.
+    """
+    now = now or timezone.now()
+    report, event = _move(report, "take_action" if take_action else "no_action", actor, reasons)
+    if take_action:
+        _withdraw_for_report(report, event, now)
+    _tell_decision(report, event, [report.contact_email], "sender")
+    return report
+
+
+def _withdraw_for_report(report: Report, event: Event, now) -> None:
+    article = report.article
+    article_services.take_down(article, Article.Removal.ILLEGAL_CONTENT, at=now)
+    report.poster_notified_at = now
+    report.save(update_fields=["poster_notified_at", "updated_at"])
+    _tell_decision(report, event, [_poster_email(article)], "poster")
+
+
+@transaction.atomic
+def accept_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=None):
+    """Accept a complete counter-notice and forward it to the notice's sender. Under the
+    ``"immediate"`` policy the article is restored now (Regulation Art. 17); under
+    ``"wait"`` (the default) restoration is scheduled at
+    :func:`moderation.deadlines.restoration_due`, for ``moderation_due`` to carry out unless
+    the claimant reports a complaint or lawsuit first (Civil Code Art. 1196).
+
+    Raises:
+        TransitionNotAllowed, ReasonsRequired.
+    """
+    now = now or timezone.now()
+    counter, event = _move(counter, "accept", actor, reasons, now=now)
+    notice = counter.notice
+    _send(
+        "counter_notice_forwarded",
+        [notice.email],
+        {
+            "notice": notice,
+            "counter": counter,
+            "event": event,
+            "immediate": settings.MODERATION_RESTORE_POLICY == "immediate",
+            "status_url": site_url(notice.status_url("sender")),
+        },
+    )
+    _tell_decision(counter, event, [counter.email], "sender")
+    if settings.MODERATION_RESTORE_POLICY == "immediate":
+        restore_after_counter_notice(
+            counter,
+            actor,
+            Reasons(
+                facts=reasons.facts,
+                legal_ground=_(
+                    "Restored at once after an accepted counter-notice (Regulation "
+                    "on the Protection of the Right to Network Dissemination of "
+                    "Information, Art. 17)."
+                ),
+            ),
+            now=now,
+        )
+    else:
+        counter.restore_due_at = deadlines.restoration_due(now)
+        counter.save(update_fields=["restore_due_at", "updated_at"])
+    return counter
+
+
+@transaction.atomic
+def reject_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=None):
+    """Reject a counter-notice (incomplete, or plainly unfounded) with ``reasons``."""
+    counter, event = _move(counter, "reject", actor, reasons, now=now)
+    _tell_decision(counter, event, [counter.email], "sender")
+    return counter
+
+
+@transaction.atomic
+def keep_down(counter: CounterNotice, actor, reasons: Reasons, now=None):
+    """Cancel a scheduled restoration because the claimant has filed a complaint or a
+    lawsuit (Civil Code Art. 1196); tell the poster."""
+    counter, event = _move(counter, "keep_down", actor, reasons, now=now)
+    _tell_decision(counter, event, [counter.email], "sender")
+    return counter
+
+
+@transaction.atomic
+def restore_after_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=None):
+    """Restore the article of an accepted counter-notice (``actor`` ``None`` is
+    ``moderation_due``), close the notice as ``restored`` once none of its articles is still
+    down for it, and tell both sides."""
+    now = now or timezone.now()
+    counter, event = _move(counter, "restore", actor, reasons, now=now)
+    notice = counter.notice
+    _restore_articles(notice, [counter.article], now)
+    if not notice.articles.filter(removed_at__isnull=False).exists():
+        _move(notice, "restore", actor, reasons, now=now)
+    _tell_decision(counter, event, [counter.email], "sender")
+    _tell_decision(notice, event, [notice.email], "sender")
+    return counter
+
+
+def run_due(now=None) -> list[CounterNotice]:
+    """Carry out every restoration that has fallen due (the waiting period after an accepted
+    counter-notice has ended and no complaint or lawsuit was reported). Each runs in its own
+    transaction; one that another process did first is skipped. Returns those restored."""
+    now = now or timezone.now()
+    due = CounterNotice.objects.filter(
+        status=CounterNoticeStatus.WAITING,
+        restore_due_at__lte=now,
+        legal_action_reported_at__isnull=True,
+    ).order_by("restore_due_at", "pk")
+    restored = []
+    for counter in due:
+        reasons = Reasons(
+            facts=_(
+                "The waiting period after the accepted counter-notice %(number)s ended on "
+                "%(due)s and the claimant reported no complaint or lawsuit."
+            )
+            % {
+                "number": counter.tracking_number,
+                "due": timezone.localtime(counter.restore_due_at).strftime("%Y-%m-%d"),
+            },
+            legal_ground=_("Civil Code Art. 1196; Regulation Art. 17"),
+            automated=True,
+        )
+        try:
+            restored.append(restore_after_counter_notice(counter, None, reasons, now=now))
+        except TransitionNotAllowed:
+            continue
+    return restored
+
+
+@transaction.atomic
+def decide_review(review: ReviewRequest, actor, reasons: Reasons, *, reverse: bool, now=None):
+    """Answer a request for review with ``reasons``: uphold the decision, or ``reverse`` it
+    (a rejected notice or a report without action leads to takedown; an accepted notice or
+    a withdrawn report leads to restoration). Tells the requester and the other party.
+
+    Raises:
+        NotAllowed: ``actor`` made the decision under review (DSA Art. 20(6)).
+        TransitionNotAllowed, ReasonsRequired.
+    """
+    now = now or timezone.now()
+    review = ReviewRequest.objects.select_for_update().get(pk=review.pk)
+    if review.decision.actor_id is not None and review.decision.actor_id == actor.pk:
+        raise NotAllowed(
+            _(
+                "A request for review must be answered by a moderator other than the one who "
+                "decided."
+            )
+        )
+    review, event = _move(review, "reverse" if reverse else "uphold", actor, reasons, now=now)
+    case = review.case
+    if reverse:
+        _reverse_decision(case, actor, reasons, now)
+    recipients_role = {"sender": _sender_email(case), "poster": _poster_for_case(case)}
+    for role, address in recipients_role.items():
+        if address:
+            _send(
+                "review_decided",
+                [address],
+                {"review": review, "case": case, "event": event, "reversed": reverse,
+                 "status_url": site_url(case.status_url(role))},
+            )  # fmt: skip
+    return review
+
+
+def _sender_email(case) -> str:
+    return case.email if isinstance(case, Notice) else case.contact_email
+
+
+def _poster_for_case(case) -> str:
+    if not case.poster_notified_at:
+        return ""
+    if isinstance(case, Report):
+        return _poster_email(case.article)
+    emails = [_poster_email(article) for article in case.articles.select_related("poster")]
+    return next((email for email in emails if email), "")
+
+
+def _reverse_decision(case, actor, reasons: Reasons, now) -> None:
+    case = type(case).objects.get(pk=case.pk)
+    if isinstance(case, Notice):
+        if case.status == NoticeStatus.REJECTED:
+            case, event = _move(case, "reverse", actor, reasons, now=now)
+            _take_down_for_notice(case, event, now)
+        else:
+            case, _event = _move(case, "restore", actor, reasons, now=now)
+            _restore_articles(case, list(case.articles.all()), now)
+    else:
+        if case.status == ReportStatus.NO_ACTION:
+            case, event = _move(case, "reverse", actor, reasons, now=now)
+            _withdraw_for_report(case, event, now)
+        else:
+            case, _event = _move(case, "restore", actor, reasons, now=now)
+            _restore_articles(case, [case.article], now)

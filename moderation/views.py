@@ -1,0 +1,378 @@
+"""Public notice-and-action pages: the forms linked from every article, the private status
+pages, and the moderators' evidence download.
+
+Each POST validates a form, checks the per-IP rate limit, calls one service (which saves the
+submission before anything else can fail) and redirects to the private status page, whose
+first view is the receipt.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.generic import FormView, TemplateView
+from django_ratelimit.core import is_ratelimited
+
+from articles.client_ip import client_ip
+from articles.models import Article
+
+from . import services
+from .forms import (
+    CounterNoticeForm,
+    LegalActionForm,
+    NoticeForm,
+    ReportForm,
+    ReviewRequestForm,
+)
+from .models import CounterNotice, Evidence, Notice, Report
+from .workflow import CounterNoticeStatus, NoticeStatus
+
+#: Tracking number prefixes and their models.
+CASE_MODELS = {model.prefix: model for model in (Notice, Report, CounterNotice)}
+TRACKING_NUMBER = re.compile(r"^(TD|RPT|CN)-\d{4}-\d{6,}$", re.IGNORECASE)
+TOKEN = re.compile(r"^[0-9a-f]{64}$")
+
+#: The rate limit's group: one budget per client IP shared by every public form.
+RATE_LIMIT_GROUP = "moderation-forms"
+
+
+def _rate_key(group, request) -> str:
+    return client_ip(request) or "unknown"
+
+
+def over_rate_limit(request) -> bool:
+    """Count one submission from the client's IP and say whether it exceeds
+    ``settings.MODERATION_RATE_LIMIT`` (e.g. ``"5/h"``), counted in Django's cache, which all
+    workers share (Redis in production; the database cache by default, where the count is
+    made inside the submission's transaction and so serialized by SQLite's write lock)."""
+    return is_ratelimited(
+        request,
+        group=RATE_LIMIT_GROUP,
+        key=_rate_key,
+        rate=settings.MODERATION_RATE_LIMIT,
+        method="POST",
+        increment=True,
+    )
+
+
+def rate_limited_message() -> str:
+    return _(
+        "You have sent several submissions from this network in a short time. Please wait a "
+        "while and send this one again; what you typed is still in the form."
+    )
+
+
+def article_from_query(request) -> Article | None:
+    """The published article named by ``?article=<id>`` (the link under each article), or
+    ``None`` when the parameter is missing or unusable."""
+    value = request.GET.get("article", "")
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        return None
+    return Article.objects.released().filter(pk=int(value)).first()
+
+
+class SubmissionView(FormView):
+    """A public form that stores one submission through a service."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            if over_rate_limit(self.request):
+                form.add_error(None, rate_limited_message())
+                return self.render_to_response(self.get_context_data(form=form), status=429)
+            submission = self.submit(form)
+        case = submission.case
+        messages.success(self.request, self.receipt_message(submission))
+        return redirect(case.status_url("sender") + "?receipt=1")
+
+    def receipt_message(self, submission) -> str:
+        return _("Received. Your tracking number is %(number)s.") % {
+            "number": submission.case.tracking_number
+        }
+
+
+class NoticeCreateView(SubmissionView):
+    """The takedown notice form (删稿), prefilled with ``?article=<id>``."""
+
+    form_class = NoticeForm
+    template_name = "moderation/notice_form.html"
+
+    def get_initial(self):
+        article = article_from_query(self.request)
+        if article is None:
+            return {}
+        return {"article_urls": self.request.build_absolute_uri(article.get_absolute_url())}
+
+    def submit(self, form):
+        return services.submit_notice(
+            articles=form.cleaned_data["article_urls"],
+            data=form.notice_data(),
+            evidence=form.cleaned_data["evidence"],
+            ip=client_ip(self.request),
+            user=self.request.user,
+        )
+
+    def receipt_message(self, submission):
+        if submission.earlier is not None:
+            return _(
+                "Received as %(number)s. You already sent notice %(earlier)s about this "
+                "article and it is still being handled, so this one has been attached to it."
+            ) % {
+                "number": submission.case.tracking_number,
+                "earlier": submission.earlier.tracking_number,
+            }
+        return super().receipt_message(submission)
+
+
+class ReportCreateView(SubmissionView):
+    """The illegal-content report form (非法信息举报), prefilled with ``?article=<id>``."""
+
+    form_class = ReportForm
+    template_name = "moderation/report_form.html"
+
+    def get_initial(self):
+        article = article_from_query(self.request)
+        if article is None:
+            return {}
+        return {"article_url": self.request.build_absolute_uri(article.get_absolute_url())}
+
+    def submit(self, form):
+        return services.submit_report(
+            article=form.cleaned_data["article_url"],
+            data=form.report_data(),
+            ip=client_ip(self.request),
+            user=self.request.user,
+        )
+
+    def receipt_message(self, submission):
+        message = super().receipt_message(submission)
+        if submission.case.is_anonymous:
+            message += " " + _(
+                "You left no contact address, so we will not be able to tell you the outcome; "
+                "this page's address is the only way to follow it."
+            )
+        if submission.case.status == "already_removed":
+            message += " " + _("The article had already been taken down; the report is closed.")
+        return message
+
+
+def case_for_link(tracking_number: str, token: str):
+    """The case and the role (``"sender"``/``"poster"``) that a private status link opens.
+
+    Raises:
+        Http404: the same for an unknown tracking number and a wrong token, so the answer
+            gives no hint which part was wrong.
+    """
+    if TRACKING_NUMBER.match(tracking_number) and TOKEN.match(token):
+        model = CASE_MODELS[tracking_number.split("-", 1)[0].upper()]
+        case = model.objects.by_tracking_number(tracking_number)
+        if case is not None:
+            role = case.role_for_token(token)
+            if role is not None:
+                return case, role
+    raise Http404(_("No such page."))
+
+
+class CaseLinkMixin:
+    """Resolves ``tracking_number`` and ``token`` of the URL to ``self.case`` and
+    ``self.role``, answering 404 for anything else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.case, self.role = case_for_link(kwargs["tracking_number"], kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def status_url(self):
+        return self.case.status_url(self.role)
+
+
+class StatusView(CaseLinkMixin, TemplateView):
+    """The private status page: state, dates and statements of reasons of one case, and what
+    its holder may do next (request a review, file a counter-notice, report a lawsuit)."""
+
+    template_name = "moderation/status.html"
+    review_form = None
+    legal_action_form = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.case
+        decisions = [event for event in case.events() if event.is_decision]
+        context.update(
+            case=case,
+            role=self.role,
+            kind=case.kind,
+            decisions=decisions,
+            receipt=self.request.GET.get("receipt") == "1",
+            reviews=list(case.reviews.all()) if hasattr(case, "reviews") else [],
+            breadcrumbs=[(_("Status"), None)],
+            status_url=self.status_url(),
+        )
+        if self.can_request_review():
+            context["review_form"] = self.review_form or ReviewRequestForm()
+        if self.counter_notice_articles():
+            context["counter_notice_url"] = self.status_url() + "counter-notice/"
+        waiting = self.waiting_counter_notice()
+        if waiting is not None:
+            context["waiting_counter_notice"] = waiting
+            context["legal_action_form"] = self.legal_action_form or LegalActionForm()
+        if isinstance(case, Notice):
+            context["counter_notices"] = list(case.counter_notices.all())
+        return context
+
+    def can_request_review(self) -> bool:
+        case = self.case
+        if isinstance(case, CounterNotice) or case.is_open or case.decided_by_id is None:
+            return False
+        return not case.reviews.open().exists()
+
+    def counter_notice_articles(self):
+        case = self.case
+        if self.role != "poster" or not isinstance(case, Notice):
+            return None
+        if case.status != NoticeStatus.ACCEPTED:
+            return None
+        return case.articles.filter(removed_at__isnull=False).exists()
+
+    def waiting_counter_notice(self):
+        case = self.case
+        if self.role != "sender" or not isinstance(case, Notice):
+            return None
+        return case.counter_notices.filter(
+            status=CounterNoticeStatus.WAITING, legal_action_reported_at__isnull=True
+        ).first()
+
+
+class StatusFormView(StatusView):
+    """A POST made from the status page; errors re-render the status page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return self.invalid(form)
+        with transaction.atomic():
+            if over_rate_limit(request):
+                form.add_error(None, rate_limited_message())
+                return self.invalid(form, status=429)
+            try:
+                message = self.submit(form)
+            except services.NotAllowed as error:
+                form.add_error(None, str(error))
+                transaction.set_rollback(True)
+                return self.invalid(form)
+        messages.success(request, message)
+        return redirect(self.status_url())
+
+
+class ReviewRequestView(StatusFormView):
+    form_class = ReviewRequestForm
+
+    def invalid(self, form, status=400):
+        self.review_form = form
+        return self.render_to_response(self.get_context_data(), status=status)
+
+    def submit(self, form):
+        if isinstance(self.case, CounterNotice):
+            raise services.NotAllowed(_("There is no decision to review yet."))
+        services.submit_review_request(
+            case=self.case,
+            role=self.role,
+            explanation=form.cleaned_data["explanation"],
+            ip=client_ip(self.request),
+        )
+        return _("Your request for review has been received; another moderator will answer it.")
+
+
+class LegalActionView(StatusFormView):
+    form_class = LegalActionForm
+
+    def invalid(self, form, status=400):
+        self.legal_action_form = form
+        return self.render_to_response(self.get_context_data(), status=status)
+
+    def submit(self, form):
+        counter = self.waiting_counter_notice()
+        if counter is None:
+            raise services.NotAllowed(_("No restoration is waiting for this notice."))
+        services.report_legal_action(counter=counter, note=form.cleaned_data["note"])
+        return _("Thank you. The restoration is on hold until a moderator has looked at it.")
+
+
+class CounterNoticeCreateView(CaseLinkMixin, SubmissionView):
+    """The poster's counter-notice form, reached from the link in the forwarded notice."""
+
+    form_class = CounterNoticeForm
+    template_name = "moderation/counter_notice_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.case, self.role = case_for_link(kwargs["tracking_number"], kwargs["token"])
+        if not (
+            self.role == "poster"
+            and isinstance(self.case, Notice)
+            and self.case.status == NoticeStatus.ACCEPTED
+            and self.case.articles.filter(removed_at__isnull=False).exists()
+        ):
+            raise Http404(_("No such page."))
+        return super(CaseLinkMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("request")
+        return {**kwargs, "notice": self.case}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            notice=self.case,
+            status_url=self.status_url(),
+            restore_policy=settings.MODERATION_RESTORE_POLICY,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.NotAllowed as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+
+    def submit(self, form):
+        return services.submit_counter_notice(
+            notice=self.case,
+            article=form.cleaned_data["article"],
+            data=form.counter_data(),
+            evidence=form.cleaned_data["evidence"],
+            ip=client_ip(self.request),
+        )
+
+
+@require_safe
+@staff_member_required
+def evidence_file(request, pk):
+    """Serve an evidence file to moderators (``moderation.view_evidence``) as a download;
+    other staff get 403, anonymous users the login page. Never cached, never sniffed."""
+    if not request.user.has_perm("moderation.view_evidence"):
+        raise PermissionDenied
+    evidence = get_object_or_404(Evidence, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("No such file.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
