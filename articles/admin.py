@@ -115,7 +115,7 @@ class ArticleAdmin(NewsroomModelAdmin):
 
     form = ArticleAdminForm
     list_display = ["title", "category", "publication", "published_at", "view_count"]
-    list_filter = ["status", "category", "published_at", "source_name"]
+    list_filter = ["status", "removal_reason", "category", "published_at", "source_name"]
     list_select_related = ["category"]
     search_fields = [
         "title", "byline", "source_name", "source_issue", "source_editor", "poster_ip",
@@ -123,7 +123,10 @@ class ArticleAdmin(NewsroomModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category"]
-    readonly_fields = ["poster", "poster_ip", "view_count", "created_at", "updated_at"]
+    readonly_fields = [
+        "poster", "poster_ip", "view_count", "created_at", "updated_at", "removed_at",
+        "removal_reason",
+    ]  # fmt: skip
     inlines = [ArticleImageInline]
     actions = ["publish_selected", "withdraw_selected"]
     fieldsets = [
@@ -146,6 +149,13 @@ class ArticleAdmin(NewsroomModelAdmin):
             {"fields": ["poster_nickname", "poster", "poster_ip", "disclaimer"]},
         ),
         (_("Statistics"), {"fields": ["view_count", "created_at", "updated_at"]}),
+        (
+            _("Takedown"),
+            {
+                "fields": ["removed_at", "removal_reason"],
+                "description": _("Set and cleared only by the moderators' decisions."),
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -153,10 +163,19 @@ class ArticleAdmin(NewsroomModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def publication(self, obj):
-        """The status, with "scheduled" for a published article whose time is to come."""
+        """The status, with "taken down" for an article removed after a notice or report
+        and "scheduled" for a published article whose time is to come."""
+        if obj.is_removed:
+            return _("taken down")
         if obj.status == Article.Status.PUBLISHED and not obj.is_published:
             return _("scheduled")
         return obj.get_status_display()
+
+    def has_delete_permission(self, request, obj=None):
+        """A taken-down article is part of a legal record: nobody deletes it."""
+        if obj is not None and obj.is_removed:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         """On creation, record the requesting user and address as poster."""

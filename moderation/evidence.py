@@ -93,6 +93,9 @@ def _check_image(upload, name: str) -> None:
                 image.verify()
     except ValidationError:
         raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses to open images far beyond its own pixel limit.
+        raise ValidationError(_("“%(name)s” is too large an image.") % {"name": name}) from None
     except Exception:
         raise ValidationError(
             _("“%(name)s” is damaged or not a real image.") % {"name": name}

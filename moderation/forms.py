@@ -165,9 +165,16 @@ class NoticeForm(NormalizedTextMixin, HoneypotMixin, forms.ModelForm):
             "signature": _("Type your full name as your signature."),
         }
 
+    field_order = [
+        "article_urls", "claimant_name", "organisation", "capacity", "principal",
+        "postal_address", "email", "phone", "right", "work", "work_url", "explanation",
+        "evidence", "good_faith", "accuracy", "signature",
+    ]  # fmt: skip
+
     def __init__(self, *args, request=None, **kwargs):
         self.request = request
         super().__init__(*args, **kwargs)
+        self.fields["capacity"].choices = Notice.Capacity.choices
 
     def clean_article_urls(self):
         lines = [line for line in self.cleaned_data["article_urls"].splitlines() if line.strip()]
@@ -230,9 +237,12 @@ class ReportForm(NormalizedTextMixin, HoneypotMixin, forms.ModelForm):
             ),
         }
 
+    field_order = ["article_url", "category", "explanation", "contact_name", "contact_email"]
+
     def __init__(self, *args, request=None, **kwargs):
         self.request = request
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = Report.Category.choices
 
     def clean_article_url(self):
         return article_from_url(self.cleaned_data["article_url"], site_hosts(self.request))

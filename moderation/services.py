@@ -234,25 +234,26 @@ def site_url(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def _send(template: str, recipients, context: dict) -> None:
-    """Render ``moderation/email/<template>_subject.txt`` and ``<template>.txt`` and send
-    them to ``recipients`` once the transaction commits. A failure to send is logged, never
-    raised: the record is already saved."""
+def _send(template: str, recipients, context) -> None:
+    """Once the transaction commits, render ``moderation/email/<template>_subject.txt`` and
+    ``<template>.txt`` with ``context`` (a dict, or a function returning one, called then)
+    and send them to ``recipients``. Nothing here can undo the record: a failure to render
+    or to send is logged, never raised."""
     recipients = [address for address in recipients if address]
     if not recipients:
         return
-    context = {"site_name": settings.SITE_NAME, **context}
-    # Rendered now, so that a template error shows up where it was made; sent after commit.
-    subject = " ".join(
-        render_to_string(f"moderation/email/{template}_subject.txt", context).split()
-    )
-    body = render_to_string(f"moderation/email/{template}.txt", context)
 
     def deliver():
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            values = {
+                "site_name": settings.SITE_NAME,
+                **(context() if callable(context) else context),
+            }
+            subject = render_to_string(f"moderation/email/{template}_subject.txt", values)
+            body = render_to_string(f"moderation/email/{template}.txt", values)
+            send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, recipients)
         except Exception:
-            logger.exception("Could not send %s e-mail to %s", template, recipients)
+            logger.exception("Could not send the %s e-mail to %s", template, recipients)
 
     transaction.on_commit(deliver)
 
@@ -261,7 +262,7 @@ def _notify_moderators(case) -> None:
     _send(
         "moderators_new_case",
         moderator_emails(),
-        {"case": case, "admin_url": site_url(admin_path(case))},
+        lambda: {"case": case, "admin_url": site_url(admin_path(case))},
     )
 
 
@@ -614,11 +615,17 @@ def _restore_articles(case, articles, now) -> list[Article]:
     return restored
 
 
-def _tell_decision(case, event: Event, recipients, role: str) -> None:
+def _tell_decision(case, event: Event, recipients, role: str, **extra) -> None:
     _send(
         "decision",
         recipients,
-        {"case": case, "event": event, "status_url": site_url(case.status_url(role)), "role": role},
+        {
+            "case": case,
+            "event": event,
+            "status_url": site_url(case.status_url(role)),
+            "role": role,
+            **extra,
+        },
     )
 
 
@@ -659,7 +666,9 @@ def decide_report(report: Report, actor, reasons: Reasons, *, take_action: bool,
         TransitionNotAllowed, ReasonsRequired.
     """
     now = now or timezone.now()
-    report, event = _move(report, "take_action" if take_action else "no_action", actor, reasons)
+    report, event = _move(
+        report, "take_action" if take_action else "no_action", actor, reasons, now=now
+    )
     if take_action:
         _withdraw_for_report(report, event, now)
     _tell_decision(report, event, [report.contact_email], "sender")
@@ -741,22 +750,40 @@ def keep_down(counter: CounterNotice, actor, reasons: Reasons, now=None):
 def restore_after_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=None):
     """Restore the article of an accepted counter-notice (``actor`` ``None`` is
     ``moderation_due``), close the notice as ``restored`` once none of its articles is still
-    down for it, and tell both sides."""
+    down for it, and tell both sides. When another decided case (an accepted notice or a
+    withdrawn report) still keeps the article down, it stays down and both sides are told
+    so.
+
+    Raises:
+        TransitionNotAllowed, ReasonsRequired.
+    """
     now = now or timezone.now()
     counter, event = _move(counter, "restore", actor, reasons, now=now)
     notice = counter.notice
-    _restore_articles(notice, [counter.article], now)
-    if not notice.articles.filter(removed_at__isnull=False).exists():
+    restored = _restore_articles(notice, [counter.article], now)
+    notice.refresh_from_db()
+    if (
+        notice.status == NoticeStatus.ACCEPTED
+        and not notice.articles.filter(removed_at__isnull=False).exists()
+    ):
         _move(notice, "restore", actor, reasons, now=now)
-    _tell_decision(counter, event, [counter.email], "sender")
-    _tell_decision(notice, event, [notice.email], "sender")
+    still_down = (
+        not restored and Article.objects.taken_down().filter(pk=counter.article_id).exists()
+    )
+    _tell_decision(counter, event, [counter.email], "sender", still_down=still_down)
+    _tell_decision(notice, event, [notice.email], "sender", still_down=still_down)
     return counter
 
 
 def run_due(now=None) -> list[CounterNotice]:
-    """Carry out every restoration that has fallen due (the waiting period after an accepted
-    counter-notice has ended and no complaint or lawsuit was reported). Each runs in its own
-    transaction; one that another process did first is skipped. Returns those restored."""
+    """Carry out every restoration that has fallen due: the waiting period after an accepted
+    counter-notice has ended and the claimant reported no complaint or lawsuit. Each runs in
+    its own transaction and checks those conditions again under the row lock, so a lawsuit
+    reported (or a restoration done by another process) in the meantime is respected.
+
+    Returns the counter-notices restored; those that could not be (a case changed under
+    it) are logged and left for a moderator.
+    """
     now = now or timezone.now()
     due = CounterNotice.objects.filter(
         status=CounterNoticeStatus.WAITING,
@@ -765,23 +792,39 @@ def run_due(now=None) -> list[CounterNotice]:
     ).order_by("restore_due_at", "pk")
     restored = []
     for counter in due:
-        reasons = Reasons(
-            facts=_(
-                "The waiting period after the accepted counter-notice %(number)s ended on "
-                "%(due)s and the claimant reported no complaint or lawsuit."
-            )
-            % {
-                "number": counter.tracking_number,
-                "due": timezone.localtime(counter.restore_due_at).strftime("%Y-%m-%d"),
-            },
-            legal_ground=_("Civil Code Art. 1196; Regulation Art. 17"),
-            automated=True,
-        )
         try:
-            restored.append(restore_after_counter_notice(counter, None, reasons, now=now))
+            done = _restore_if_due(counter, now)
         except TransitionNotAllowed:
+            logger.warning("Due restoration of %s not carried out", counter, exc_info=True)
             continue
+        if done is not None:
+            restored.append(done)
     return restored
+
+
+@transaction.atomic
+def _restore_if_due(counter: CounterNotice, now) -> CounterNotice | None:
+    locked = CounterNotice.objects.select_for_update().get(pk=counter.pk)
+    if (
+        locked.status != CounterNoticeStatus.WAITING
+        or locked.legal_action_reported_at is not None
+        or locked.restore_due_at is None
+        or locked.restore_due_at > now
+    ):
+        return None
+    reasons = Reasons(
+        facts=_(
+            "The waiting period after the accepted counter-notice %(number)s ended on "
+            "%(due)s and the claimant reported no complaint or lawsuit."
+        )
+        % {
+            "number": locked.tracking_number,
+            "due": timezone.localtime(locked.restore_due_at).strftime("%Y-%m-%d"),
+        },
+        legal_ground=_("Civil Code Art. 1196; Regulation Art. 17"),
+        automated=True,
+    )
+    return restore_after_counter_notice(locked, None, reasons, now=now)
 
 
 @transaction.atomic

@@ -120,6 +120,14 @@ WORKFLOWS: dict[str, dict[str, Transition]] = {
     ),
 }
 
+#: kind -> state -> its label, for messages.
+STATE_LABELS = {
+    "notice": dict(NoticeStatus.choices),
+    "report": dict(ReportStatus.choices),
+    "counter_notice": dict(CounterNoticeStatus.choices),
+    "review": dict(ReviewStatus.choices),
+}
+
 #: States in which a case still waits for a moderator (it counts against the clock).
 OPEN_STATES: dict[str, tuple[str, ...]] = {
     "notice": (N.RECEIVED, N.IN_REVIEW),
@@ -143,7 +151,7 @@ def transition(kind: str, state: str, name: str) -> Transition:
     if state not in move.sources:
         raise TransitionNotAllowed(
             _("Cannot %(action)s a case that is “%(state)s”.")
-            % {"action": move.label, "state": state}
+            % {"action": move.label, "state": STATE_LABELS[kind].get(state, state)}
         )
     return move
 

@@ -25,6 +25,7 @@ Environment variables:
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -274,6 +275,12 @@ MODERATION_REVIEW_WINDOW_DAYS = int(os.environ.get("MODERATION_REVIEW_WINDOW_DAY
 MODERATION_RATE_LIMIT = os.environ.get("MODERATION_RATE_LIMIT", "5/h")
 # Addresses told of every new submission, besides the members of the Moderators group.
 MODERATION_NOTIFY_EMAILS = env_list("MODERATION_NOTIFY_EMAILS")
+if MODERATION_RESTORE_POLICY not in {"wait", "immediate"}:
+    raise ImproperlyConfigured("MODERATION_RESTORE_POLICY must be 'wait' or 'immediate'.")
+if MODERATION_RESTORE_WAIT_UNIT not in {"days", "working_days"}:
+    raise ImproperlyConfigured("MODERATION_RESTORE_WAIT_UNIT must be 'days' or 'working_days'.")
+if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", MODERATION_RATE_LIMIT):
+    raise ImproperlyConfigured("MODERATION_RATE_LIMIT must look like '5/h' (count/s, m, h or d).")
 # Evidence files per submission and bytes per file.
 EVIDENCE_MAX_FILES = 5
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
