@@ -62,7 +62,9 @@ class Case(models.Model):
     tracking_number = models.CharField(  # noqa: DJ001
         _("tracking number"), max_length=24, unique=True, null=True, editable=False
     )
-    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+    received_at = models.DateTimeField(
+        _("received"), default=timezone.now, db_index=True, editable=False
+    )
     due_at = models.DateTimeField(_("due"), db_index=True, editable=False)
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,7 +84,10 @@ class Case(models.Model):
     poster_notified_at = models.DateTimeField(
         _("poster told"), null=True, blank=True, editable=False
     )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    # The first decision (later ones, such as a restoration, are in the audit trail).
+    decided_at = models.DateTimeField(
+        _("decided"), null=True, blank=True, db_index=True, editable=False
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),

@@ -95,6 +95,7 @@ def record_event(
     decision: str = "",
     redress: str = "",
     details: dict | None = None,
+    at=None,
 ) -> Event:
     """Append one audit event for ``case`` (a Notice, Report, CounterNotice or ReviewRequest).
 
@@ -103,6 +104,7 @@ def record_event(
     """
     actor_name = _("system") if actor is None else actor.get_username()
     return Event.objects.create(
+        created_at=at or timezone.now(),
         actor=actor,
         actor_name=actor_name,
         case=case,
@@ -140,7 +142,9 @@ def _move(case, name: str, actor, reasons: Reasons | None, *, details=None, now=
     from_state = locked.status
     locked.status = move.target
     fields = ["status"]
-    if move.decision:
+    if move.decision and locked.decided_at is None:
+        # The first decision: what the 3-working-day promise and the transparency report
+        # measure. Later decisions (restoration, reversal) are in the audit trail.
         locked.decided_at = now or timezone.now()
         locked.decided_by = actor
         fields += ["decided_at", "decided_by"]
@@ -157,6 +161,7 @@ def _move(case, name: str, actor, reasons: Reasons | None, *, details=None, now=
         decision=str(move.label) if move.decision else "",
         redress=redress_text(locked.kind, name) if move.decision else "",
         details=details,
+        at=now,
     )
     case.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked, event
@@ -344,6 +349,7 @@ def submit_notice(
             "duplicate_of": earlier.tracking_number if earlier else None,
             "repeat_of": notice.repeat_of.tracking_number if notice.repeat_of else None,
         },
+        at=now,
     )
     _send(
         "case_received",
@@ -392,7 +398,7 @@ def submit_report(*, article: Article, data: dict, ip=None, user=None, now=None)
     )
     report.save()
     _number(report)
-    record_event(report, "submit", to_state=report.status, details={"ip": ip})
+    record_event(report, "submit", to_state=report.status, details={"ip": ip}, at=now)
     if Article.objects.taken_down().filter(pk=article.pk).exists():
         _close_already_removed(report, now)
     _send(
@@ -423,6 +429,7 @@ def _close_already_removed(report: Report, now) -> None:
         ),
         decision=_("closed: already taken down"),
         redress=redress_text("report", "close_already_removed"),
+        at=now,
     )
 
 
@@ -475,6 +482,7 @@ def submit_counter_notice(
         "submit",
         to_state=counter.status,
         details={"ip": ip, "notice": notice.tracking_number, "evidence": len(evidence)},
+        at=now,
     )
     _send(
         "case_received",
@@ -521,7 +529,7 @@ def submit_review_request(
         **{case.kind: case},
     )
     review.save()
-    record_event(review, "submit", to_state=review.status, details={"ip": ip, "role": role})
+    record_event(review, "submit", to_state=review.status, details={"ip": ip, "role": role}, at=now)
     _notify_moderators(review)
     return review
 
@@ -542,7 +550,11 @@ def report_legal_action(*, counter: CounterNotice, note: str, now=None) -> Count
     counter.legal_action_note = note
     counter.save(update_fields=["legal_action_reported_at", "legal_action_note", "updated_at"])
     record_event(
-        counter, "legal_action_reported", from_state=counter.status, details={"note": note}
+        counter,
+        "legal_action_reported",
+        from_state=counter.status,
+        details={"note": note},
+        at=counter.legal_action_reported_at,
     )
     _notify_moderators(counter)
     return counter

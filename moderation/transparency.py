@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -178,8 +178,9 @@ def bar_chart(chart_id: str, series_labels, panels, *, label_width: int = 72) ->
     }
 
 
-RECEIVED = gettext_lazy("received")
-DECIDED = gettext_lazy("decided")
+# With a context: "received" and "decided" are also a status and a field name elsewhere.
+RECEIVED = pgettext_lazy("transparency chart series", "received")
+DECIDED = pgettext_lazy("transparency chart series", "decided")
 
 
 def monthly_chart(key: str, section: dict) -> dict | None:

@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from moderation import deadlines
+from moderation import deadlines, services
+from moderation.models import Notice
+from tests.factories import ArticleFactory
+from tests.test_moderation_workflow import notice_data
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
@@ -221,11 +224,6 @@ def test_time_left_is_negative_once_overdue():
 
 @pytest.mark.django_db
 def test_a_submitted_notice_is_due_and_numbered_by_the_shanghai_date():
-    from moderation import services
-    from moderation.models import Notice
-    from tests.test_moderation_workflow import notice_data
-    from tests.factories import ArticleFactory
-
     article = ArticleFactory(published=True)
     # 16:30 UTC on New Year's Eve is 00:30 on 1 January 2026 in Shanghai, a holiday
     # (1–3 January off, Sunday 4 January worked).

@@ -189,9 +189,7 @@ def test_the_blocked_by_link_names_the_configured_operator(client, story, modera
     assert 'href="https://operator.example/legal/"' in response.content.decode()
 
 
-def test_the_short_url_of_a_taken_down_article_leads_to_its_tombstone(
-    client, story, moderator
-):
+def test_the_short_url_of_a_taken_down_article_leads_to_its_tombstone(client, story, moderator):
     take_down(story, "report", moderator)
     response = client.get(reverse("articles:detail-short", args=[story.pk]))
     assert response.status_code == 301

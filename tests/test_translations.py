@@ -7,7 +7,11 @@ from pathlib import Path
 from django.conf import settings
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
-ENTRY = re.compile(r'^msgid "(?P<id>(?:[^"\\]|\\.)+)"\nmsgstr "(?P<str>(?:[^"\\]|\\.)*)"$', re.M)
+ENTRY = re.compile(
+    r'^(?:msgctxt "(?P<ctx>(?:[^"\\]|\\.)+)"\n)?'
+    r'msgid "(?P<id>(?:[^"\\]|\\.)+)"\nmsgstr "(?P<str>(?:[^"\\]|\\.)*)"$',
+    re.M,
+)
 
 
 def test_every_message_is_translated_and_the_mo_file_matches_the_po_file():
@@ -16,6 +20,7 @@ def test_every_message_is_translated_and_the_mo_file_matches_the_po_file():
         compiled = gettext.GNUTranslations(mo)
     entries = ENTRY.findall(po)
     assert len(entries) > 40
-    for msgid, msgstr in entries:
+    for context, msgid, msgstr in entries:
         assert msgstr, f"untranslated: {msgid}"
-        assert compiled.gettext(msgid) == msgstr, f"django.mo is stale for {msgid!r}"
+        found = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
+        assert found == msgstr, f"django.mo is stale for {msgid!r}"
