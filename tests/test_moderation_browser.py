@@ -24,9 +24,7 @@ def static_from_finders(settings):
     }
 
 
-def test_filing_a_notice_on_a_phone_then_the_tombstone(
-    live_server, static_from_finders, tmp_path
-):
+def test_filing_a_notice_on_a_phone_then_the_tombstone(live_server, static_from_finders, tmp_path):
     executable = require_chromium()
     poster = UserFactory(username="poster-b", email="poster-b@example.com")
     article = ArticleFactory(published=True, poster=poster, title="被删除通知的测试文章")
@@ -64,9 +62,9 @@ def test_filing_a_notice_on_a_phone_then_the_tombstone(
         page.wait_for_load_state()
         receipt = page.locator(".receipt").inner_text()
         assert "TD-" in receipt
-        assert page.evaluate(
-            "() => document.documentElement.scrollWidth <= window.innerWidth"
-        ), "the receipt overflows a phone screen"
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), (
+            "the receipt overflows a phone screen"
+        )
         page.screenshot(path=str(BASE_SCREENSHOTS / "notice-receipt-phone.png"), full_page=True)
         receipt_problems = problems.collect(page)
         page.close()

@@ -48,7 +48,9 @@ def bomb_png(name="bomb.png", side=20_000):
 
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
     body = zlib.compress(b"\x00" * 1024)
-    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    data = (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
     return SimpleUploadedFile(name, data, content_type="image/png")
 
 
@@ -105,9 +107,9 @@ def report_data(article, **overrides):
 
 
 def status_path(response):
-    assert response.status_code == 302, getattr(response, "context", None) and response.context[
-        "form"
-    ].errors
+    assert response.status_code == 302, (
+        getattr(response, "context", None) and response.context["form"].errors
+    )
     return response["Location"].split("?")[0]
 
 
@@ -190,9 +192,7 @@ def test_urls_that_are_not_our_articles_are_form_errors(client, article, urls, m
 
 def test_a_draft_is_not_an_article_that_can_be_named(client, article):
     draft = ArticleFactory()
-    response = client.post(
-        NOTICE_URL, notice_data(article, article_urls=draft.get_absolute_url())
-    )
+    response = client.post(NOTICE_URL, notice_data(article, article_urls=draft.get_absolute_url()))
     assert "article_urls" in response.context["form"].errors
     assert Notice.objects.count() == 0
 
@@ -343,9 +343,7 @@ def test_bad_reports_are_form_errors(client, article, overrides, field):
 def test_a_report_on_an_article_already_taken_down_is_recorded_and_closed(
     client, article, moderator
 ):
-    notice = services.submit_notice(
-        articles=[article], data=notice_fields(), evidence=[]
-    ).case
+    notice = services.submit_notice(articles=[article], data=notice_fields(), evidence=[]).case
     services.accept_notice(notice, moderator, services.Reasons("事实", "条例第十五条"))
     response = client.post(REPORT_URL, report_data(article))
     report = Report.objects.get()
