@@ -320,7 +320,11 @@ def submit_notice(
         submitter_ip=ip,
         **data,
     )
-    article_ids = [article.pk for article in articles]
+    article_ids = sorted(article.pk for article in articles)
+    # Lock the articles' rows (in id order) so that two notices for the same article are
+    # checked for duplicates one after the other (PostgreSQL; SQLite's IMMEDIATE
+    # transactions already serialize writers).
+    list(Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"))
     same_sender = Notice.objects.filter(email__iexact=notice.email)
     earlier = same_sender.open().filter(articles__in=article_ids).order_by("received_at").first()
     if earlier is not None:
@@ -576,15 +580,39 @@ def _poster_email(article: Article) -> str:
     return poster.email or ""
 
 
-def _holds(article: Article, *, exclude=None) -> bool:
-    """Whether any decided case other than ``exclude`` still keeps ``article`` down."""
-    notices = Notice.objects.filter(articles=article, status=NoticeStatus.ACCEPTED)
+def _holding_cases(article: Article, *, exclude=None) -> tuple[list[Notice], list[Report]]:
+    """The decided cases other than ``exclude`` that keep ``article`` down: accepted notices
+    naming it (unless a counter-notice under that notice restored it) and reports on it
+    whose action was taken."""
+    notices = Notice.objects.filter(articles=article, status=NoticeStatus.ACCEPTED).exclude(
+        counter_notices__article=article,
+        counter_notices__status=CounterNoticeStatus.RESTORED,
+    )
     reports = Report.objects.filter(article=article, status=ReportStatus.ACTION_TAKEN)
     if isinstance(exclude, Notice):
         notices = notices.exclude(pk=exclude.pk)
     if isinstance(exclude, Report):
         reports = reports.exclude(pk=exclude.pk)
-    return notices.exists() or reports.exists()
+    return list(notices.order_by("decided_at", "pk")), list(reports.order_by("decided_at", "pk"))
+
+
+def _public_notice_for(article: Article, notices) -> str:
+    """The notices to publish on ``article``'s tombstone: those whose poster could not be
+    reached (Regulation Art. 15), contact details redacted."""
+    if _poster_email(article):
+        return ""
+    return "\n\n".join(notice.redacted_text() for notice in notices)
+
+
+def _take_down(article: Article, reason: str, now) -> None:
+    """Take ``article`` down for ``reason``; when it is down already, keep the first
+    takedown's time and reason and only add this notice to what the tombstone publishes."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    notices, _reports = _holding_cases(article)
+    public = _public_notice_for(article, notices)
+    if article.is_removed:
+        reason, now = article.removal_reason, article.removed_at
+    article_services.take_down(article, reason, public_notice=public, at=now)
 
 
 def _take_down_for_notice(notice: Notice, event: Event, now) -> None:
@@ -593,11 +621,8 @@ def _take_down_for_notice(notice: Notice, event: Event, now) -> None:
     contact details redacted, on the article's tombstone instead."""
     reached = []
     for article in notice.articles.select_related("poster"):
+        _take_down(article, Article.Removal.RIGHTS_NOTICE, now)
         email = _poster_email(article)
-        public = "" if email else notice.redacted_text()
-        article_services.take_down(
-            article, Article.Removal.RIGHTS_NOTICE, public_notice=public, at=now
-        )
         if email:
             reached.append((email, article))
     notice.poster_notified_at = now
@@ -617,13 +642,24 @@ def _take_down_for_notice(notice: Notice, event: Event, now) -> None:
 
 
 def _restore_articles(case, articles, now) -> list[Article]:
-    """Restore each of ``articles`` unless another decided case still keeps it down."""
+    """Lift ``case``'s hold on each of ``articles``: restore those no other decided case
+    keeps down; for the others, the tombstone now gives the reason of the holds that
+    remain (its date stays). Returns the articles restored."""
     restored = []
     for article in articles:
         article = Article.objects.select_for_update().get(pk=article.pk)
-        if article.is_removed and not _holds(article, exclude=case):
+        if not article.is_removed:
+            continue
+        notices, reports = _holding_cases(article, exclude=case)
+        if not notices and not reports:
             article_services.restore(article)
             restored.append(article)
+            continue
+        reason = Article.Removal.RIGHTS_NOTICE if notices else Article.Removal.ILLEGAL_CONTENT
+        article_services.take_down(
+            article, reason, public_notice=_public_notice_for(article, notices),
+            at=article.removed_at,
+        )  # fmt: skip
     return restored
 
 
@@ -689,7 +725,7 @@ def decide_report(report: Report, actor, reasons: Reasons, *, take_action: bool,
 
 def _withdraw_for_report(report: Report, event: Event, now) -> None:
     article = report.article
-    article_services.take_down(article, Article.Removal.ILLEGAL_CONTENT, at=now)
+    _take_down(article, Article.Removal.ILLEGAL_CONTENT, now)
     report.poster_notified_at = now
     report.save(update_fields=["poster_notified_at", "updated_at"])
     _tell_decision(report, event, [_poster_email(article)], "poster")
@@ -774,10 +810,12 @@ def restore_after_counter_notice(counter: CounterNotice, actor, reasons: Reasons
     notice = counter.notice
     restored = _restore_articles(notice, [counter.article], now)
     notice.refresh_from_db()
-    if (
-        notice.status == NoticeStatus.ACCEPTED
-        and not notice.articles.filter(removed_at__isnull=False).exists()
-    ):
+    # The notice is closed once none of its articles is down because of it: each is up, or
+    # was restored under a counter-notice (and may be down for another case).
+    still_held = notice.articles.filter(removed_at__isnull=False).exclude(
+        pk__in=notice.counter_notices.filter(status=CounterNoticeStatus.RESTORED).values("article")
+    )
+    if notice.status == NoticeStatus.ACCEPTED and not still_held.exists():
         _move(notice, "restore", actor, reasons, now=now)
     still_down = (
         not restored and Article.objects.taken_down().filter(pk=counter.article_id).exists()

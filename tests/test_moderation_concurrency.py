@@ -218,17 +218,6 @@ def test_simultaneous_submissions_are_all_stored_with_unique_numbers(people, kin
     assert len(alerts) == THREADS
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason=(
-        "BUG: moderation/services.py submit_notice() looks for an open notice of the same "
-        "sender (same_sender.open().filter(articles__in=...)) without locking anything; on "
-        "PostgreSQL (READ COMMITTED) a second notice sent while the first one's transaction "
-        "is still open (e.g. writing its evidence files) does not see it and is queued as a "
-        "new case, and moderators are alerted twice"
-    ),
-)
 def test_a_notice_sent_while_the_same_senders_first_is_being_stored_is_a_duplicate(people):
     article, _, _ = people
     first_stored, second_done = threading.Event(), threading.Event()

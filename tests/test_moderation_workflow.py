@@ -952,17 +952,6 @@ def test_a_restoration_blocked_by_another_decision_tells_both_sides_it_stays_dow
         assert "仍处于删除状态" in message.body, address
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: moderation/services.py restore_after_counter_notice() closes the notice only "
-        "when none of its articles is down for any reason "
-        "(notice.articles.filter(removed_at__isnull=False)); an article also held by a "
-        "withdrawn report leaves the notice 'accepted' after its counter-notice was "
-        "'restored', and that notice then keeps the article down (_holds) after the report "
-        "is reversed"
-    ),
-)
 def test_an_article_down_for_two_reasons_comes_back_only_when_both_are_lifted(cases):
     report = cases.report(ReportStatus.ACTION_TAKEN)
     notice = submit_notice(cases.article)

@@ -375,16 +375,6 @@ def test_the_article_page_costs_the_same_queries_after_a_takedown_and_restore(
         assert client.get(story.get_absolute_url(), **BROWSER).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: moderation/services.py _withdraw_for_report() calls take_down(article, "
-        "ILLEGAL_CONTENT) on an article already down under an accepted notice; take_down() "
-        "overwrites removed_at, removal_reason and removal_notice, so the notice that had "
-        "to be published because the poster could not be reached (Regulation Art. 15) "
-        "vanishes from the tombstone and the takedown date moves"
-    ),
-)
 def test_a_second_takedown_keeps_the_first_ones_public_notice_and_date(client, moderator):
     article = ArticleFactory(published=True, poster=None)
     report = submit_report(article)  # received while the article was still up
