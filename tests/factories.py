@@ -4,6 +4,7 @@
 ``ArticleFactory(scheduled=True)`` is published in the future; ``withdrawn=True`` withdrawn.
 """
 
+import importlib
 import io
 from datetime import timedelta
 
@@ -29,13 +30,34 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_user(role="reader", **kwargs):
     """A user of ``role``: ``reader`` (no staff), ``staff`` (staff, no permission),
-    ``editor`` (staff with the article permissions) or ``admin`` (superuser)."""
+    ``editor`` (staff with the article permissions), ``moderator`` (staff in the Moderators
+    group) or ``admin`` (superuser)."""
     if role == "admin":
         return UserFactory(is_staff=True, is_superuser=True, **kwargs)
-    user = UserFactory(is_staff=role in {"staff", "editor"}, **kwargs)
+    user = UserFactory(is_staff=role in {"staff", "editor", "moderator"}, **kwargs)
     if role == "editor":
         user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    if role == "moderator":
+        user.groups.add(moderators_group())
     return user
+
+
+def moderators_group():
+    """The Moderators group as its data migration makes it. A test that commits for real
+    empties the database afterwards (the group included), so it is made again on demand
+    with the migration's own permission list."""
+    from django.contrib.auth.models import Group
+
+    from moderation.services import MODERATORS_GROUP
+
+    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    if created or not group.permissions.exists():
+        migration = importlib.import_module("moderation.migrations.0002_create_moderators_group")
+        for app_label, codename in migration.PERMISSIONS:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

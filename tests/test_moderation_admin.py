@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -24,7 +24,7 @@ from moderation.templatetags.moderation_admin import (
     time_left_parts,
     week_start,
 )
-from tests.factories import ArticleFactory, make_user
+from tests.factories import ArticleFactory, make_user, moderators_group
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def article_status(client, article) -> int:
 
 def make_moderator(username):
     user = make_user("staff", username=username)
-    user.groups.add(Group.objects.get(name=services.MODERATORS_GROUP))
+    user.groups.add(moderators_group())
     return user
 
 

@@ -3,12 +3,11 @@ proof file) on a phone, the receipt, the tombstone of the article once the notic
 and the transparency page, each without CSP violations or failed requests."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from moderation import services
 from moderation.models import Notice
 from tests.browser import PageProblems, chromium, require_chromium
-from tests.factories import ArticleFactory, UserFactory, make_user
+from tests.factories import ArticleFactory, UserFactory, make_user, moderators_group
 from tests.test_browser import BASE_SCREENSHOTS, DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +28,7 @@ def test_filing_a_notice_on_a_phone_then_the_tombstone(live_server, static_from_
     poster = UserFactory(username="poster-b", email="poster-b@example.com")
     article = ArticleFactory(published=True, poster=poster, title="被删除通知的测试文章")
     moderator = make_user("staff", username="mod-b")
-    moderator.groups.add(Group.objects.get(name=services.MODERATORS_GROUP))
+    moderator.groups.add(moderators_group())
     proof = tmp_path / "授权书.pdf"
     proof.write_bytes(PDF)
     problems = PageProblems()

@@ -15,7 +15,6 @@ import datetime as dt
 import threading
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -30,7 +29,7 @@ from moderation.workflow import (
     ReportStatus,
     TransitionNotAllowed,
 )
-from tests.factories import ArticleFactory, make_user
+from tests.factories import ArticleFactory, make_user, moderators_group
 from tests.test_moderation_workflow import (
     IP,
     REASONS,
@@ -50,11 +49,11 @@ ON_POSTGRESQL = connection.vendor == "postgresql"
 
 
 @pytest.fixture(autouse=True)
-def moderators_group():
+def ensure_moderators_group():
     """The group the data migration makes; a flush by an earlier transactional test removes
     it (``serialized_rollback`` cannot restore it once the flush's ``post_migrate`` has made
     new content types)."""
-    Group.objects.get_or_create(name=services.MODERATORS_GROUP)
+    moderators_group()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import re
 import zlib
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -15,7 +14,7 @@ from PIL import Image
 
 from moderation import services
 from moderation.models import CounterNotice, Event, Evidence, Notice, Report, ReviewRequest
-from tests.factories import ArticleFactory, UserFactory, make_user
+from tests.factories import ArticleFactory, UserFactory, make_user, moderators_group
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +66,7 @@ def article(poster):
 @pytest.fixture
 def moderator():
     user = make_user("staff", username="mod1", email="mod1@example.com")
-    user.groups.add(Group.objects.get(name=services.MODERATORS_GROUP))
+    user.groups.add(moderators_group())
     return user
 
 

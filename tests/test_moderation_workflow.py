@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
@@ -30,7 +29,7 @@ from moderation.workflow import (
     ReviewStatus,
     TransitionNotAllowed,
 )
-from tests.factories import ArticleFactory, make_user
+from tests.factories import ArticleFactory, make_user, moderators_group
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +94,7 @@ def counter_data(**overrides) -> dict:
 def make_moderator(username: str, **kwargs):
     """A staff user in the Moderators group (created by a data migration)."""
     user = make_user("staff", username=username, **kwargs)
-    user.groups.add(Group.objects.get(name=services.MODERATORS_GROUP))
+    user.groups.add(moderators_group())
     return user
 
 
