@@ -9,9 +9,11 @@ HOST   ?= 127.0.0.1
 WORKERS ?= 2
 
 # `make run` serves over plain HTTP on localhost with DEBUG off; the secret key is generated
-# once into var/secret_key unless DJANGO_SECRET_KEY is already set.
+# once into var/secret_key unless DJANGO_SECRET_KEY is already set. NEWSROOM_SITE_URL (the
+# address in e-mailed links and QR codes) defaults to the address it serves on.
 RUN_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
-          DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}"
+          DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
+          NEWSROOM_SITE_URL="$${NEWSROOM_SITE_URL:-http://$(HOST):$(PORT)}"
 
 .PHONY: run test setup lint format bench clean
 

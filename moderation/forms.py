@@ -34,6 +34,11 @@ class HoneypotMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Labels are full phrases (some end in "？"): no ":" after them.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean_leave_empty(self):
         if self.cleaned_data["leave_empty"]:
             raise ValidationError(
@@ -219,7 +224,7 @@ class ReportForm(NormalizedTextMixin, HoneypotMixin, forms.ModelForm):
     multi_line_fields = ("explanation",)
 
     article_url = forms.CharField(
-        label=_("Article"), help_text=_("The address of the article you report.")
+        label=_("Article address"), help_text=_("The address of the article you report.")
     )
 
     class Meta:
@@ -258,7 +263,7 @@ class CounterNoticeForm(NormalizedTextMixin, HoneypotMixin, forms.ModelForm):
     single_line_fields = ("name", "phone", "postal_address", "signature")
     multi_line_fields = ("explanation",)
 
-    article = forms.ModelChoiceField(label=_("Article"), queryset=Article.objects.none())
+    article = forms.ModelChoiceField(label=_("Article concerned"), queryset=Article.objects.none())
     evidence = EvidenceField(
         label=_("Preliminary proof"),
         help_text=_("PDF, JPEG or PNG; at most 5 files of 10 MB each (e.g. a licence)."),

@@ -177,7 +177,7 @@ class Notice(Case):
     articles = models.ManyToManyField(
         Article, verbose_name=_("articles"), related_name="takedown_notices"
     )
-    claimant_name = models.CharField(_("name"), max_length=200)
+    claimant_name = models.CharField(_("full name or organisation name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     capacity = models.CharField(_("capacity"), max_length=16, choices=Capacity)
     principal = models.CharField(
@@ -284,7 +284,7 @@ class Report(Case):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="reports"
     )
-    category = models.CharField(_("category"), max_length=16, choices=Category)
+    category = models.CharField(_("report category"), max_length=16, choices=Category)
     explanation = models.TextField(_("explanation"))
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
@@ -324,7 +324,7 @@ class CounterNotice(Case):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("full name"), max_length=200)
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     postal_address = models.CharField(_("postal address"), max_length=500, blank=True)
@@ -354,7 +354,7 @@ class ReviewRequest(models.Model):
     kind = "review"
 
     class Role(models.TextChoices):
-        SENDER = "sender", _("sender")
+        SENDER = "sender", _("sender (claimant or reporter)")
         POSTER = "poster", _("poster")
 
     status = models.CharField(

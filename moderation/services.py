@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -222,12 +223,13 @@ def _attach_evidence(uploads, **owner) -> list[Evidence]:
 
 
 def moderator_emails() -> list[str]:
-    """Addresses of active members of the Moderators group, plus
-    ``settings.MODERATION_NOTIFY_EMAILS``, without duplicates."""
+    """Addresses of active members of the Moderators group and of superusers (who may decide
+    too), plus ``settings.MODERATION_NOTIFY_EMAILS``, without duplicates."""
     users = (
         get_user_model()
-        .objects.filter(groups__name=MODERATORS_GROUP, is_active=True)
+        .objects.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True), is_active=True)
         .exclude(email="")
+        .distinct()
     )
     emails = [*users.values_list("email", flat=True), *settings.MODERATION_NOTIFY_EMAILS]
     return list(dict.fromkeys(emails))
@@ -372,8 +374,6 @@ def submit_notice(
 def workflow_same_work(notice: Notice, article_ids):
     """The condition "a notice about the same work as ``notice``": one of the same articles,
     the same non-empty work URL, or the same work description (case and spaces ignored)."""
-    from django.db.models import Q
-
     condition = Q(articles__in=article_ids)
     if notice.work_url:
         condition |= Q(work_url=notice.work_url)
@@ -756,8 +756,9 @@ def accept_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=N
             "status_url": site_url(notice.status_url("sender")),
         },
     )
-    _tell_decision(counter, event, [counter.email], "sender")
     if settings.MODERATION_RESTORE_POLICY == "immediate":
+        # One e-mail each: the restoration's tells the poster; the claimant has the
+        # forwarded counter-notice, which says the article is restored.
         restore_after_counter_notice(
             counter,
             actor,
@@ -770,10 +771,12 @@ def accept_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=N
                 ),
             ),
             now=now,
+            tell_claimant=False,
         )
     else:
         counter.restore_due_at = deadlines.restoration_due(now)
         counter.save(update_fields=["restore_due_at", "updated_at"])
+        _tell_decision(counter, event, [counter.email], "sender")
     return counter
 
 
@@ -795,7 +798,9 @@ def keep_down(counter: CounterNotice, actor, reasons: Reasons, now=None):
 
 
 @transaction.atomic
-def restore_after_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=None):
+def restore_after_counter_notice(
+    counter: CounterNotice, actor, reasons: Reasons, now=None, *, tell_claimant=True
+):
     """Restore the article of an accepted counter-notice (``actor`` ``None`` is
     ``moderation_due``), close the notice as ``restored`` once none of its articles is still
     down for it, and tell both sides. When another decided case (an accepted notice or a
@@ -821,7 +826,8 @@ def restore_after_counter_notice(counter: CounterNotice, actor, reasons: Reasons
         not restored and Article.objects.taken_down().filter(pk=counter.article_id).exists()
     )
     _tell_decision(counter, event, [counter.email], "sender", still_down=still_down)
-    _tell_decision(notice, event, [notice.email], "sender", still_down=still_down)
+    if tell_claimant:
+        _tell_decision(notice, event, [notice.email], "sender", still_down=still_down)
     return counter
 
 

@@ -39,22 +39,25 @@ CASE_MODELS = {model.prefix: model for model in (Notice, Report, CounterNotice)}
 TRACKING_NUMBER = re.compile(r"^(TD|RPT|CN)-\d{4}-\d{6,}$", re.IGNORECASE)
 TOKEN = re.compile(r"^[0-9a-f]{64}$")
 
-#: The rate limit's group: one budget per client IP shared by every public form.
-RATE_LIMIT_GROUP = "moderation-forms"
+#: The rate limit's groups: one budget per client IP shared by the public forms, and another
+#: for the forms behind private status links (counter-notice, review, lawsuit), so that a
+#: poster's counter-notice is not refused because of reports sent from the same network.
+PUBLIC_FORMS = "moderation-forms"
+STATUS_LINK_FORMS = "moderation-status-forms"
 
 
 def _rate_key(group, request) -> str:
     return client_ip(request) or "unknown"
 
 
-def over_rate_limit(request) -> bool:
-    """Count one submission from the client's IP and say whether it exceeds
+def over_rate_limit(request, group: str = PUBLIC_FORMS) -> bool:
+    """Count one submission from the client's IP in ``group`` and say whether it exceeds
     ``settings.MODERATION_RATE_LIMIT`` (e.g. ``"5/h"``), counted in Django's cache, which all
     workers share (Redis in production; the database cache by default, where the count is
     made inside the submission's transaction and so serialized by SQLite's write lock)."""
     return is_ratelimited(
         request,
-        group=RATE_LIMIT_GROUP,
+        group=group,
         key=_rate_key,
         rate=settings.MODERATION_RATE_LIMIT,
         method="POST",
@@ -62,11 +65,18 @@ def over_rate_limit(request) -> bool:
     )
 
 
-def rate_limited_message() -> str:
-    return _(
-        "You have sent several submissions from this network in a short time. Please wait a "
-        "while and send this one again; what you typed is still in the form."
-    )
+def rate_limited_message(files: bool = False) -> str:
+    """The friendly refusal, saying how long the window of the rate limit is."""
+    count, period = settings.MODERATION_RATE_LIMIT.split("/")
+    number, unit = period[:-1] or "1", period[-1]
+    units = {"s": _("seconds"), "m": _("minutes"), "h": _("hours"), "d": _("days")}
+    message = _(
+        "You have sent %(count)s submissions from this network within %(number)s %(unit)s. "
+        "Please send this one again later; what you typed is still in the form."
+    ) % {"count": count, "number": number, "unit": units[unit]}
+    if files:
+        message += " " + _("Please choose the attached files again.")
+    return message
 
 
 def article_from_query(request) -> Article | None:
@@ -84,20 +94,18 @@ class SubmissionView(FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
 
+    #: The rate limit's group of this form.
+    rate_group = PUBLIC_FORMS
+
     def form_valid(self, form):
         with transaction.atomic():
-            if over_rate_limit(self.request):
-                form.add_error(None, rate_limited_message())
+            if over_rate_limit(self.request, self.rate_group):
+                form.add_error(None, rate_limited_message(files="evidence" in form.fields))
                 return self.render_to_response(self.get_context_data(form=form), status=429)
             submission = self.submit(form)
-        case = submission.case
-        messages.success(self.request, self.receipt_message(submission))
-        return redirect(case.status_url("sender") + "?receipt=1")
-
-    def receipt_message(self, submission) -> str:
-        return _("Received. Your tracking number is %(number)s.") % {
-            "number": submission.case.tracking_number
-        }
+        # The status page's first view is the receipt (tracking number, private link, and
+        # what happened to a duplicate or a report on an article already down).
+        return redirect(submission.case.status_url("sender") + "?receipt=1")
 
 
 class NoticeCreateView(SubmissionView):
@@ -121,17 +129,6 @@ class NoticeCreateView(SubmissionView):
             user=self.request.user,
         )
 
-    def receipt_message(self, submission):
-        if submission.earlier is not None:
-            return _(
-                "Received as %(number)s. You already sent notice %(earlier)s about this "
-                "article and it is still being handled, so this one has been attached to it."
-            ) % {
-                "number": submission.case.tracking_number,
-                "earlier": submission.earlier.tracking_number,
-            }
-        return super().receipt_message(submission)
-
 
 class ReportCreateView(SubmissionView):
     """The illegal-content report form (非法信息举报), prefilled with ``?article=<id>``."""
@@ -152,17 +149,6 @@ class ReportCreateView(SubmissionView):
             ip=client_ip(self.request),
             user=self.request.user,
         )
-
-    def receipt_message(self, submission):
-        message = super().receipt_message(submission)
-        if submission.case.is_anonymous:
-            message += " " + _(
-                "You left no contact address, so we will not be able to tell you the outcome; "
-                "this page's address is the only way to follow it."
-            )
-        if submission.case.status == "already_removed":
-            message += " " + _("The article had already been taken down; the report is closed.")
-        return message
 
 
 def case_for_link(tracking_number: str, token: str):
@@ -261,7 +247,7 @@ class StatusFormView(StatusView):
         if not form.is_valid():
             return self.invalid(form)
         with transaction.atomic():
-            if over_rate_limit(request):
+            if over_rate_limit(request, STATUS_LINK_FORMS):
                 form.add_error(None, rate_limited_message())
                 return self.invalid(form, status=429)
             try:
@@ -313,6 +299,7 @@ class CounterNoticeCreateView(CaseLinkMixin, SubmissionView):
 
     form_class = CounterNoticeForm
     template_name = "moderation/counter_notice_form.html"
+    rate_group = STATUS_LINK_FORMS
 
     def dispatch(self, request, *args, **kwargs):
         self.case, self.role = case_for_link(kwargs["tracking_number"], kwargs["token"])

@@ -114,7 +114,7 @@ def test_a_shorter_wait_from_settings_is_honoured(client, moderator, settings):
     assert counter.status == CounterNoticeStatus.RESTORED
 
 
-def test_overdue_cases_of_every_kind_are_listed_and_the_exit_status_is_1(moderator):
+def test_overdue_cases_of_every_kind_are_listed_and_the_exit_status_is_2(moderator):
     long_ago = timezone.now() - dt.timedelta(days=40)
     notice = submit_notice(now=long_ago, email="old@example.com")
     report = submit_report(now=long_ago)
@@ -124,7 +124,7 @@ def test_overdue_cases_of_every_kind_are_listed_and_the_exit_status_is_1(moderat
 
     status, output = run()
 
-    assert status == 1
+    assert status == 2
     lines = [line for line in output.splitlines() if line.startswith("OVERDUE")]
     assert len(lines) == 2
     assert notice.tracking_number in output and "notice" in output
@@ -141,7 +141,7 @@ def test_overdue_lines_say_when_it_was_due_and_by_how_much(moderator):
 
     status, output = run("--quiet")
 
-    assert status == 1
+    assert status == 2
     line = next(line for line in output.splitlines() if notice.tracking_number in line)
     assert f"due {due:%Y-%m-%d %H:%M}" in line
     assert "overdue by " in line and "d " in line

@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0) Mobile Safari/604.1"}
 WORD = "独家测试词条"
 TAG = "基层法院"
-RIGHTS_WORDING = "根据权利人的删除通知（删稿）删除"
-ILLEGAL_WORDING = "因违法和不良信息举报经审核后撤下"
+RIGHTS_WORDING = "根据权利人的删除通知（删稿）停止公开"
+ILLEGAL_WORDING = "经审核认定含有违法和不良信息"
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,19 @@
 
 Run it every few minutes (or at least hourly), e.g.::
 
-    */10 * * * *  cd /srv/newsroom && .venv/bin/python manage.py moderation_due --quiet
+    */10 * * * *  cd /srv/newsroom && . ./production.env && \
+                  .venv/bin/python manage.py moderation_due --quiet
+
+(the environment must carry the site's settings, ``DJANGO_SECRET_KEY`` first of all).
 
 It first carries out every restoration that has fallen due (the waiting period after an
 accepted counter-notice ended without a reported complaint or lawsuit; see
 :func:`moderation.services.run_due`) and prints each one, then lists the open cases of every
 kind (notices, reports, counter-notices, requests for review) whose due time has passed.
 
-Exit status: 0 when nothing is overdue, 1 when any case is overdue (cron, or a monitoring
-check, can alert on it). With ``--quiet`` nothing is printed unless a restoration was made
+Exit status: 0 when nothing is overdue, 2 (``OVERDUE_STATUS``) when any case is overdue, so
+that cron or a monitoring check can alert on it and tell it apart from a failure to run at
+all (1, e.g. a missing setting). With ``--quiet`` nothing is printed unless a restoration was made
 or a case is overdue, so that cron only sends mail when there is something to read.
 """
 
@@ -21,6 +25,9 @@ from django.utils import timezone
 
 from moderation import services
 from moderation.models import CounterNotice, Notice, Report, ReviewRequest
+
+#: Exit status when a case is overdue (1 is left to errors).
+OVERDUE_STATUS = 2
 
 #: The kinds of case, in the order they are listed.
 CASE_MODELS = (Notice, Report, CounterNotice, ReviewRequest)
@@ -83,7 +90,7 @@ class Command(BaseCommand):
                 f"due {self._local(case.due_at)}  overdue by {format_duration(now - case.due_at)}"
             )
         if overdue:
-            raise CommandError(f"{len(overdue)} open case(s) overdue.", returncode=1)
+            raise CommandError(f"{len(overdue)} open case(s) overdue.", returncode=OVERDUE_STATUS)
         if not quiet:
             self.stdout.write("No case is overdue.")
 
