@@ -115,6 +115,7 @@ class DecisionForm(forms.Form):
             if move.name in actions
         ]
         self.fields["action"].widget.choices = self.choices
+        self.action_names = [name for name, _label in self.choices]
 
     def clean_action(self):
         action = self.cleaned_data["action"]
@@ -227,10 +228,16 @@ class CaseAdmin(NewsroomModelAdmin):
         """What the case templates show besides the fields: the events oldest first, the
         evidence, and the decision form (``None`` when the user may not decide)."""
         can_decide = self.has_decide_permission(request, case)
+        own_decision = isinstance(case, ReviewRequest) and case.decision.actor_id == request.user.pk
+        if own_decision and form is None:
+            # DSA Art. 20(6): another moderator answers; say so instead of offering a form
+            # that would be refused.
+            can_decide = False
         if can_decide and form is None:
             form = DecisionForm(case=case, initial={"seen_status": case.status})
         return {
             "case": case,
+            "own_decision": own_decision,
             "events": list(case.events()),
             "evidence": list(case.evidence.all()) if hasattr(case, "evidence") else None,
             "decision_form": form if can_decide else None,
@@ -429,7 +436,7 @@ class CounterNoticeAdmin(CaseAdmin):
             {"fields": ["notice", "article_link", "explanation", "good_faith", "signature"]},
         ),
         (
-            _("sender"),
+            _("poster"),
             {"fields": ["name", "email", "phone", "postal_address", "submitter_ip"]},
         ),
         (
@@ -475,6 +482,14 @@ class ReviewRequestAdmin(CaseAdmin):
         )
 
 
+class CaseKindFilter(admin.RelatedOnlyFieldListFilter):
+    """Filter audit events by the kind of case (notice, report, …), with its own title."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("kind of case")
+
+
 @admin.register(Event)
 class EventAdmin(NewsroomModelAdmin):
     """The audit trail: readable by moderators, never added, changed or deleted through the
@@ -482,9 +497,9 @@ class EventAdmin(NewsroomModelAdmin):
     :func:`moderation.services.record_event` only)."""
 
     list_display = [
-        "created_at", "case_link", "action", "from_state", "to_state", "actor_name", "automated",
+        "created_at", "case_link", "action_display", "states", "actor_name", "automated",
     ]  # fmt: skip
-    list_filter = ["action", "automated", ("content_type", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["automated", ("content_type", CaseKindFilter)]
     search_fields = ["object_repr", "actor_name", "facts", "legal_ground"]
     date_hierarchy = "created_at"
     actions = None
@@ -502,6 +517,23 @@ class EventAdmin(NewsroomModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, obj):
+        return obj.decision or workflow.action_label(self._kind(obj), obj.action)
+
+    @admin.display(description=_("states"))
+    def states(self, obj):
+        labels = workflow.STATE_LABELS.get(self._kind(obj), {})
+        return "{} → {}".format(
+            labels.get(obj.from_state, obj.from_state) or "—",
+            labels.get(obj.to_state, obj.to_state),
+        )
+
+    @staticmethod
+    def _kind(obj) -> str:
+        model = ContentType.objects.get_for_id(obj.content_type_id).model_class()
+        return getattr(model, "kind", "")
 
     @admin.display(description=_("case"), ordering="object_repr")
     def case_link(self, obj):

@@ -137,6 +137,21 @@ OPEN_STATES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Audit actions that are not transitions of the table.
+OTHER_ACTIONS = {
+    "submit": _("submitted"),
+    "close_already_removed": _("closed: already taken down"),
+    "legal_action_reported": _("claimant reported a complaint or lawsuit"),
+}
+
+
+def action_label(kind: str, action: str) -> str:
+    """The display label of an audit event's ``action`` on a ``kind`` case (``submit`` →
+    提交); ``action`` itself when unknown."""
+    move = WORKFLOWS.get(kind, {}).get(action)
+    return str(move.label if move else OTHER_ACTIONS.get(action, action))
+
+
 def transition(kind: str, state: str, name: str) -> Transition:
     """The transition ``name`` of a ``kind`` case, checked against its current ``state``.
 

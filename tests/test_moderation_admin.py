@@ -803,3 +803,22 @@ def test_dashboard_is_for_moderators(client, role):
 
     # A superuser has every permission, so sees it; an editor does not.
     assert ("moderation-dashboard" in html) == (role == "admin")
+
+
+def test_a_review_of_ones_own_decision_offers_no_form_but_says_why(client, decider):
+    review, _article = review_of_accepted_notice(decider)
+    client.force_login(decider)
+    page = client.get(change_url(review))
+    assert page.status_code == 200
+    assert page.context["decision_form"] is None
+    assert "须由另一位审核员处理" in page.content.decode()
+
+
+def test_the_audit_trail_shows_labels_not_codes(mod_client, decider):
+    notice, _article = new_notice(decider)
+    services.start_review(notice, decider)
+    page = mod_client.get(change_url(notice)).content.decode()
+    assert "提交" in page and "开始审核" in page
+    assert ">submit<" not in page and "start_review" not in page.split('name="action"')[0]
+    listing = mod_client.get(changelist_url(Event)).content.decode()
+    assert "开始审核" in listing and "已收到 → 审核中" in listing

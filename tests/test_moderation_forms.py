@@ -519,3 +519,16 @@ def test_evidence_is_stored_privately_and_only_moderators_can_fetch_it(
     client.logout()
     assert client.get("/media/" + evidence.file.name).status_code == 404
     assert client.get("/private-media/" + evidence.file.name).status_code in {302, 404}
+
+
+def test_forms_behind_status_links_have_their_own_rate_budget(client, article, moderator, settings):
+    settings.MODERATION_RATE_LIMIT = "2/h"
+    for _ in range(2):
+        status_path(client.post(REPORT_URL, report_data(article)))
+    assert client.post(REPORT_URL, report_data(article)).status_code == 429
+    # The sender of a decided notice can still ask for a review from the same network.
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    services.reject_notice(notice, moderator, services.Reasons("证明不足", "本站规则"))
+    response = client.post(notice.status_url("sender") + "review/", {"explanation": "请复核"})
+    assert response.status_code == 302
+    assert ReviewRequest.objects.count() == 1

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import deadlines
+from .. import deadlines, workflow
 from ..models import CounterNotice, Notice, Report, ReviewRequest
 from ..workflow import OPEN_STATES
 
@@ -211,3 +211,9 @@ def state_label(value: str, case) -> str:
         return "—"
     choices = dict(case._meta.get_field("status").flatchoices)
     return str(choices.get(value, value))
+
+
+@register.filter
+def action_label(value: str, case) -> str:
+    """The display label of the audit action ``value`` on ``case`` (``submit`` → 提交)."""
+    return workflow.action_label(case.kind, value)
