@@ -37,9 +37,16 @@ class ArticleQuerySet(models.QuerySet):
             published_at__lte=now or timezone.now(),
         )
 
-    def taken_down(self):
-        """Released articles that are taken down (they answer HTTP 451)."""
-        return self.released().filter(removed_at__isnull=False)
+    def taken_down(self, now=None):
+        """Articles that are taken down after having been public (their publish time has
+        come): they answer HTTP 451 whatever an editor has done to their status since, so
+        withdrawing one does not turn its tombstone into a 404. A draft or a scheduled
+        article, never public, stays a 404."""
+        return self.filter(
+            removed_at__isnull=False,
+            published_at__isnull=False,
+            published_at__lte=now or timezone.now(),
+        )
 
     def for_listing(self):
         """Published articles with what a list item shows (category, tags), newest first.

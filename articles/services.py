@@ -5,6 +5,7 @@ The admin, the views and the management commands call these functions; none of t
 """
 
 import re
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Article
+from .models import Article, ArticleImage
+from .storage import private_storage
 
 #: User agents that are robots, link previewers or command-line clients; their requests are
 #: not reader views. Matched case-insensitively anywhere in the User-Agent header.
@@ -93,10 +95,13 @@ def take_down(article: Article, reason: str, *, public_notice: str = "", at=None
     """
     if reason not in Article.Removal.values:
         raise ValueError(f"Unknown takedown reason: {reason!r}")
+    already_down = article.removed_at is not None
     article.removed_at = at or timezone.now()
     article.removal_reason = reason
     article.removal_notice = public_notice
     article.save(update_fields=["removed_at", "removal_reason", "removal_notice", "updated_at"])
+    if not already_down:
+        transaction.on_commit(partial(move_renditions, article.pk, withhold=True), robust=True)
     return article
 
 
@@ -104,11 +109,37 @@ def take_down(article: Article, reason: str, *, public_notice: str = "", at=None
 def restore(article: Article) -> Article:
     """Bring a taken-down ``article`` back exactly as it was (status, publish time, body,
     images, tags and view count are untouched by a takedown)."""
+    was_down = article.removed_at is not None
     article.removed_at = None
     article.removal_reason = ""
     article.removal_notice = ""
     article.save(update_fields=["removed_at", "removal_reason", "removal_notice", "updated_at"])
+    if was_down:
+        transaction.on_commit(partial(move_renditions, article.pk, withhold=False), robust=True)
     return article
+
+
+#: Folder of the private storage that holds the renditions of taken-down articles.
+WITHHELD_FOLDER = "withheld"
+
+
+def move_renditions(article_pk: int, *, withhold: bool) -> None:
+    """Move the public display renditions of an article's images into the private storage
+    (``withhold=True``, on takedown: their public URLs answer 404 while the article is down)
+    or back to the same public names (on restoration). Runs after the takedown or
+    restoration commits; a file already where it should be is left alone."""
+    for image in ArticleImage.objects.filter(article_id=article_pk).exclude(rendition=""):
+        public, name = image.rendition.storage, image.rendition.name
+        hidden = f"{WITHHELD_FOLDER}/{name}"
+        source, target = (public, private_storage) if withhold else (private_storage, public)
+        source_name, target_name = (name, hidden) if withhold else (hidden, name)
+        if not source.exists(source_name):
+            continue
+        if target.exists(target_name):
+            target.delete(target_name)
+        with source.open(source_name, "rb") as handle:
+            target.save(target_name, handle)
+        source.delete(source_name)
 
 
 #: Key of the PostgreSQL advisory lock that serializes imports (any constant bigint).

@@ -175,7 +175,10 @@ class Notice(Case):
         editable=False,
     )
     articles = models.ManyToManyField(
-        Article, verbose_name=_("articles"), related_name="takedown_notices"
+        Article,
+        verbose_name=_("articles"),
+        related_name="takedown_notices",
+        through="NoticeArticle",
     )
     claimant_name = models.CharField(_("full name or organisation name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
@@ -191,6 +194,7 @@ class Notice(Case):
     phone = models.CharField(_("phone"), max_length=40)
     work = models.TextField(
         _("work"),
+        max_length=2000,
         help_text=_(
             "The work whose rights are infringed: title, author, where it was first published."
         ),
@@ -198,7 +202,7 @@ class Notice(Case):
     work_url = models.URLField(_("URL of the original work"), max_length=500, blank=True)
     right = models.CharField(_("right claimed"), max_length=16, choices=Right)
     explanation = models.TextField(
-        _("explanation"), help_text=_("Why the article infringes the right.")
+        _("explanation"), max_length=10_000, help_text=_("Why the article infringes the right.")
     )
     good_faith = models.BooleanField(_("statement of good faith"), default=False)
     accuracy = models.BooleanField(_("statement of accuracy"), default=False)
@@ -236,23 +240,52 @@ class Notice(Case):
     def sender_label(self) -> str:
         return self.organisation or self.claimant_name
 
+    #: Rights whose notices are about a person: their work text and explanation may name
+    #: the very personal data the notice asks to remove, so they are never published.
+    PERSONAL_RIGHTS = frozenset({Right.REPUTATION, Right.PRIVACY, Right.PORTRAIT})
+
     def redacted_text(self) -> str:
-        """The notice as published when the poster cannot be reached (Regulation Art. 15):
-        who sent it, in what capacity, the work and right claimed and the explanation, with
-        postal address, email, phone and signature left out."""
+        """The notice as published on the tombstone when the poster cannot be reached
+        (Regulation Art. 15): its number and date, the sender (an organisation's name, or
+        "an individual"), capacity and right claimed, and for copyright the work. Contact
+        details, signature, an individual's name and the explanation are left out, and so is
+        the work of a notice about a person's reputation, privacy or portrait."""
+        sender = self.organisation or _("an individual rights holder")
         lines = [
-            f"{_('Tracking number')}: {self.tracking_number}",
-            f"{_('Received')}: {timezone.localtime(self.received_at):%Y-%m-%d}",
-            f"{_('Sender')}: {self.sender_label} ({self.get_capacity_display()})",
+            _("Notice %(number)s, received %(date)s")
+            % {
+                "number": self.tracking_number,
+                "date": f"{timezone.localtime(self.received_at):%Y-%m-%d}",
+            },
+            _("Sent by: %(sender)s (%(capacity)s)")
+            % {"sender": sender, "capacity": self.get_capacity_display()},
+            _("Right claimed: %(right)s") % {"right": self.get_right_display()},
         ]
-        if self.principal:
-            lines.append(f"{_('Rights holder represented')}: {self.principal}")
-        lines += [
-            f"{_('Right claimed')}: {self.get_right_display()}",
-            f"{_('Work')}: {self.work}",
-            f"{_('Explanation')}: {self.explanation}",
+        if self.right in self.PERSONAL_RIGHTS:
+            lines.append(_("The work and the reasons concern a person and are not published."))
+        else:
+            lines.append(_("Work: %(work)s") % {"work": self.work})
+            if self.work_url:
+                lines.append(_("Original: %(url)s") % {"url": self.work_url})
+        return "\n".join(str(line) for line in lines)
+
+
+class NoticeArticle(models.Model):
+    """An article named in a notice. The article cannot be deleted while a notice names it:
+    the notice is part of the legal record."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE)
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("article named in a notice")
+        verbose_name_plural = _("articles named in notices")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "article"], name="notice_article_once")
         ]
-        return "\n".join(lines)
+
+    def __str__(self):
+        return f"{self.notice} → {self.article}"
 
 
 class Report(Case):
@@ -285,7 +318,7 @@ class Report(Case):
         Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="reports"
     )
     category = models.CharField(_("report category"), max_length=16, choices=Category)
-    explanation = models.TextField(_("explanation"))
+    explanation = models.TextField(_("explanation"), max_length=10_000)
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
 
@@ -328,7 +361,7 @@ class CounterNotice(Case):
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     postal_address = models.CharField(_("postal address"), max_length=500, blank=True)
-    explanation = models.TextField(_("why the article does not infringe"))
+    explanation = models.TextField(_("why the article does not infringe"), max_length=10_000)
     good_faith = models.BooleanField(_("statement of good faith"), default=False)
     signature = models.CharField(_("signature"), max_length=200)
     restore_due_at = models.DateTimeField(
@@ -431,14 +464,16 @@ class ReviewRequest(models.Model):
         return Event.objects.for_object(self)
 
 
+#: File name extension of each accepted evidence type.
+EVIDENCE_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
 def evidence_path(instance, filename):
-    """``evidence/<YYYY>/<MM>/<random>.<ext>``: the sender's file name is kept in the row,
-    never used on disk."""
+    """``<YYYY>/<MM>/<random>.<ext>`` under the evidence folder: the sender's file name is
+    kept in the row, never used on disk."""
     now = timezone.localtime()
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        instance.content_type, "bin"
-    )
-    return f"evidence/{now:%Y}/{now:%m}/{secrets.token_hex(16)}.{extension}"
+    extension = EVIDENCE_EXTENSIONS.get(instance.content_type, "bin")
+    return f"{now:%Y}/{now:%m}/{secrets.token_hex(16)}.{extension}"
 
 
 class Evidence(models.Model):
@@ -468,6 +503,16 @@ class Evidence(models.Model):
 
     def get_absolute_url(self):
         return reverse("moderation:evidence", args=[self.pk])
+
+    def download_name(self) -> str:
+        """The name a moderator's download gets: the sender's name without its extension
+        (control and path characters removed, at most 80 characters) plus the extension of
+        the type found in the content, so ``proof.bat`` holding a PDF downloads as
+        ``proof.pdf``."""
+        stem = self.original_name.rsplit(".", 1)[0] if "." in self.original_name else ""
+        stem = "".join(c for c in stem if c.isprintable() and c not in '/\\:*?"<>|')[:80]
+        extension = EVIDENCE_EXTENSIONS.get(self.content_type, "bin")
+        return f"{stem.strip(' .') or 'evidence'}.{extension}"
 
 
 class EventQuerySet(models.QuerySet):

@@ -11,6 +11,9 @@ failure never loses or rolls back the record.
 import datetime as dt
 import hashlib
 import logging
+import smtplib
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -66,10 +69,16 @@ class Reasons:
 
     def check(self):
         """Raises :class:`ReasonsRequired` unless facts and legal ground are both given."""
-        if not self.facts.strip() or not self.legal_ground.strip():
+        if not _visible(self.facts) or not _visible(self.legal_ground):
             raise ReasonsRequired(
                 _("A decision needs a statement of reasons: the facts and the legal ground.")
             )
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` has a letter or digit (not just spaces, punctuation or invisible
+    characters such as U+200B)."""
+    return any(character.isalnum() for character in text)
 
 
 @dataclass(frozen=True)
@@ -235,10 +244,30 @@ def moderator_emails() -> list[str]:
     return list(dict.fromkeys(emails))
 
 
+#: The address the current request reached the site at (set by
+#: :func:`moderation.middleware.remember_site_address`).
+request_site: ContextVar[str] = ContextVar("request_site", default="")
+
+
 def site_url(path: str) -> str:
-    """``path`` on the site's public address (``settings.SITE_URL``), for e-mails."""
-    base = settings.SITE_URL or "http://127.0.0.1:8000"
+    """``path`` on the site's public address, for e-mails: ``settings.SITE_URL`` when set,
+    else the address of the request being answered, else (a command run by cron with no
+    SITE_URL) ``http://127.0.0.1:8000``; ``check --deploy`` warns when SITE_URL is unset."""
+    base = settings.SITE_URL or request_site.get() or "http://127.0.0.1:8000"
     return base.rstrip("/") + path
+
+
+#: After a mail server error (connection refused, timeout), e-mails are not tried for this
+#: many seconds; each one skipped is logged.
+MAIL_BACKOFF_SECONDS = 60
+#: Errors that mean the mail server is unreachable or silent (not a refused address).
+MAIL_SERVER_DOWN = (
+    ConnectionError,
+    TimeoutError,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
+_mail_down_until = 0.0
 
 
 def _send(template: str, recipients, context) -> None:
@@ -251,6 +280,10 @@ def _send(template: str, recipients, context) -> None:
         return
 
     def deliver():
+        global _mail_down_until
+        if time.monotonic() < _mail_down_until:
+            logger.error("Mail server failing; %s e-mail to %s not sent", template, recipients)
+            return
         try:
             values = {
                 "site_name": settings.SITE_NAME,
@@ -259,6 +292,11 @@ def _send(template: str, recipients, context) -> None:
             subject = render_to_string(f"moderation/email/{template}_subject.txt", values)
             body = render_to_string(f"moderation/email/{template}.txt", values)
             send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except MAIL_SERVER_DOWN:
+            # Unreachable or silent mail server: skip the other e-mails for a while rather
+            # than make this request (and the next ones) wait EMAIL_TIMEOUT for each.
+            _mail_down_until = time.monotonic() + MAIL_BACKOFF_SECONDS
+            logger.exception("Could not send the %s e-mail to %s", template, recipients)
         except Exception:
             logger.exception("Could not send the %s e-mail to %s", template, recipients)
 
@@ -518,6 +556,13 @@ def submit_review_request(
     decision = last_decision(case)
     if decision is None or case.is_open:
         raise NotAllowed(_("There is no decision to review yet."))
+    if case.status not in workflow.REVERSALS[case.kind]:
+        raise NotAllowed(
+            _(
+                "This decision has already been changed or closed; it can no longer be reviewed "
+                "here."
+            )
+        )
     window = dt.timedelta(days=settings.MODERATION_REVIEW_WINDOW_DAYS)
     if now > decision.created_at + window:
         raise NotAllowed(_("The time to request a review of this decision has passed."))
@@ -699,9 +744,21 @@ def reject_notice(notice: Notice, actor, reasons: Reasons, now=None) -> Notice:
     Raises:
         TransitionNotAllowed, ReasonsRequired.
     """
+    now = now or timezone.now()
     notice, event = _move(notice, "reject", actor, reasons, now=now)
     _tell_decision(notice, event, [notice.email], "sender")
+    for duplicate in notice.duplicates.filter(status=NoticeStatus.DUPLICATE):
+        _reopen(duplicate, now)
     return notice
+
+
+def _reopen(duplicate: Notice, now) -> None:
+    """Put a duplicate back in the queue, due 3 working days from now, and tell the
+    moderators (its own sender may be the real rights holder)."""
+    duplicate, _event = _move(duplicate, "reopen", None, None, now=now)
+    duplicate.due_at = deadlines.response_due(now)
+    duplicate.save(update_fields=["due_at", "updated_at"])
+    _notify_moderators(duplicate)
 
 
 @transaction.atomic
@@ -933,17 +990,16 @@ def _poster_for_case(case) -> str:
 
 def _reverse_decision(case, actor, reasons: Reasons, now) -> None:
     case = type(case).objects.get(pk=case.pk)
-    if isinstance(case, Notice):
-        if case.status == NoticeStatus.REJECTED:
-            case, event = _move(case, "reverse", actor, reasons, now=now)
-            _take_down_for_notice(case, event, now)
-        else:
-            case, _event = _move(case, "restore", actor, reasons, now=now)
-            _restore_articles(case, list(case.articles.all()), now)
+    name = workflow.REVERSALS[case.kind].get(case.status)
+    if name is None:
+        raise NotAllowed(
+            _("This decision has already been changed or closed; it can no longer be reversed.")
+        )
+    case, event = _move(case, name, actor, reasons, now=now)
+    if name == "restore":
+        articles = list(case.articles.all()) if isinstance(case, Notice) else [case.article]
+        _restore_articles(case, articles, now)
+    elif isinstance(case, Notice):
+        _take_down_for_notice(case, event, now)
     else:
-        if case.status == ReportStatus.NO_ACTION:
-            case, event = _move(case, "reverse", actor, reasons, now=now)
-            _withdraw_for_report(case, event, now)
-        else:
-            case, _event = _move(case, "restore", actor, reasons, now=now)
-            _restore_articles(case, [case.article], now)
+        _withdraw_for_report(case, event, now)

@@ -17,7 +17,8 @@ class EvidenceStorage(FileSystemStorage):
     override it), with no public URL."""
 
     def __init__(self):
-        super().__init__()
+        # Readable by the site's own user only.
+        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
     @cached_property
     def base_location(self):

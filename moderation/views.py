@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import FormView, TemplateView
@@ -23,7 +24,7 @@ from django_ratelimit.core import is_ratelimited
 from articles.client_ip import client_ip
 from articles.models import Article
 
-from . import services
+from . import services, workflow
 from .forms import (
     CounterNoticeForm,
     LegalActionForm,
@@ -170,11 +171,14 @@ def case_for_link(tracking_number: str, token: str):
 
 class CaseLinkMixin:
     """Resolves ``tracking_number`` and ``token`` of the URL to ``self.case`` and
-    ``self.role``, answering 404 for anything else."""
+    ``self.role``, answering 404 for anything else. The pages are private: never stored by
+    a cache."""
 
     def dispatch(self, request, *args, **kwargs):
         self.case, self.role = case_for_link(kwargs["tracking_number"], kwargs["token"])
-        return super().dispatch(request, *args, **kwargs)
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     def status_url(self):
         return self.case.status_url(self.role)
@@ -185,8 +189,6 @@ class StatusView(CaseLinkMixin, TemplateView):
     its holder may do next (request a review, file a counter-notice, report a lawsuit)."""
 
     template_name = "moderation/status.html"
-    review_form = None
-    legal_action_form = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -203,20 +205,22 @@ class StatusView(CaseLinkMixin, TemplateView):
             status_url=self.status_url(),
         )
         if self.can_request_review():
-            context["review_form"] = self.review_form or ReviewRequestForm()
+            context["review_form"] = ReviewRequestForm()
         if self.counter_notice_articles():
             context["counter_notice_url"] = self.status_url() + "counter-notice/"
         waiting = self.waiting_counter_notice()
         if waiting is not None:
             context["waiting_counter_notice"] = waiting
-            context["legal_action_form"] = self.legal_action_form or LegalActionForm()
+            context["legal_action_form"] = LegalActionForm()
         if isinstance(case, Notice):
             context["counter_notices"] = list(case.counter_notices.all())
         return context
 
     def can_request_review(self) -> bool:
         case = self.case
-        if isinstance(case, CounterNotice) or case.is_open or case.decided_by_id is None:
+        if isinstance(case, CounterNotice) or case.is_open or case.decided_at is None:
+            return False
+        if case.status not in workflow.REVERSALS[case.kind]:
             return False
         return not case.reviews.open().exists()
 
@@ -246,16 +250,16 @@ class StatusFormView(StatusView):
         form = self.form_class(request.POST)
         if not form.is_valid():
             return self.invalid(form)
-        with transaction.atomic():
-            if over_rate_limit(request, STATUS_LINK_FORMS):
-                form.add_error(None, rate_limited_message())
-                return self.invalid(form, status=429)
-            try:
-                message = self.submit(form)
-            except services.NotAllowed as error:
-                form.add_error(None, str(error))
-                transaction.set_rollback(True)
-                return self.invalid(form)
+        if over_rate_limit(request, STATUS_LINK_FORMS):
+            form.add_error(None, rate_limited_message())
+            return self.invalid(form, status=429)
+        try:
+            message = self.submit(form)
+        except services.NotAllowed as error:
+            # The service's transaction has rolled back; the page is shown again with the
+            # reason and what was typed (a second click, or a page older than the case).
+            form.add_error(None, str(error))
+            return self.invalid(form, status=409)
         messages.success(request, message)
         return redirect(self.status_url())
 
@@ -264,8 +268,10 @@ class ReviewRequestView(StatusFormView):
     form_class = ReviewRequestForm
 
     def invalid(self, form, status=400):
-        self.review_form = form
-        return self.render_to_response(self.get_context_data(), status=status)
+        # Shown with its errors (and what was typed) even when no new request is possible.
+        context = self.get_context_data()
+        context["review_form"] = form
+        return self.render_to_response(context, status=status)
 
     def submit(self, form):
         if isinstance(self.case, CounterNotice):
@@ -283,8 +289,9 @@ class LegalActionView(StatusFormView):
     form_class = LegalActionForm
 
     def invalid(self, form, status=400):
-        self.legal_action_form = form
-        return self.render_to_response(self.get_context_data(), status=status)
+        context = self.get_context_data()
+        context["legal_action_form"] = form
+        return self.render_to_response(context, status=status)
 
     def submit(self, form):
         counter = self.waiting_counter_notice()
@@ -310,7 +317,9 @@ class CounterNoticeCreateView(CaseLinkMixin, SubmissionView):
             and self.case.articles.filter(removed_at__isnull=False).exists()
         ):
             raise Http404(_("No such page."))
-        return super(CaseLinkMixin, self).dispatch(request, *args, **kwargs)
+        response = super(CaseLinkMixin, self).dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -357,7 +366,7 @@ def evidence_file(request, pk):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=evidence.download_name(),
         content_type=evidence.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -7,6 +7,7 @@ Information, Art. 14–17; DSA Art. 16)::
 
     received ─start_review→ in_review ─accept→ accepted ─restore→ restored
         └──────────accept / reject──────────┘   └reject→ rejected ─reverse→ accepted
+    duplicate ─reopen→ received   (when the notice it repeated is rejected)
 
 Illegal-content report::
 
@@ -97,6 +98,9 @@ WORKFLOWS: dict[str, dict[str, Transition]] = {
         Transition("reject", (N.RECEIVED, N.IN_REVIEW), N.REJECTED, _("reject")),
         Transition("restore", (N.ACCEPTED,), N.RESTORED, _("restore the article")),
         Transition("reverse", (N.REJECTED,), N.ACCEPTED, _("reverse: take down")),
+        # A duplicate goes back to the queue when the notice it repeated is rejected, so a
+        # junk notice sent first under someone's address cannot bury theirs.
+        Transition("reopen", (N.DUPLICATE,), N.RECEIVED, _("reopen"), decision=False),
     ),
     "report": _table(
         Transition("start_review", (R.RECEIVED,), R.IN_REVIEW, _("start review"), decision=False),
@@ -126,6 +130,14 @@ STATE_LABELS = {
     "report": dict(ReportStatus.choices),
     "counter_notice": dict(CounterNoticeStatus.choices),
     "review": dict(ReviewStatus.choices),
+}
+
+#: kind -> decided state -> the transition that reverses that decision on review (DSA
+#: Art. 20(4)). A decision in any other state (restored, closed as a duplicate or as
+#: already taken down) can no longer be reviewed here.
+REVERSALS: dict[str, dict[str, str]] = {
+    "notice": {N.ACCEPTED: "restore", N.REJECTED: "reverse"},
+    "report": {R.ACTION_TAKEN: "restore", R.NO_ACTION: "reverse"},
 }
 
 #: States in which a case still waits for a moderator (it counts against the clock).

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.revalidate_by_default",
+    "moderation.middleware.remember_site_address",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,10 +147,15 @@ if REDIS_URL:
     }
 else:
     # The database cache is shared by every worker process, unlike the local-memory cache.
+    # Its incr() rewrites an entry with the default timeout, so that timeout must outlast the
+    # longest rate-limit window (MODERATION_RATE_LIMIT, up to a day); entries are per window
+    # and culled beyond MAX_ENTRIES.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "newsroom_cache",
+            "TIMEOUT": 2 * 86400,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
@@ -228,6 +234,9 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds to wait for the mail server: e-mail is sent while the request finishes, so a
+    # server that never answers must not hold a submitter's page (or a worker) for long.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "5"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
@@ -279,7 +288,7 @@ if MODERATION_RESTORE_POLICY not in {"wait", "immediate"}:
     raise ImproperlyConfigured("MODERATION_RESTORE_POLICY must be 'wait' or 'immediate'.")
 if MODERATION_RESTORE_WAIT_UNIT not in {"days", "working_days"}:
     raise ImproperlyConfigured("MODERATION_RESTORE_WAIT_UNIT must be 'days' or 'working_days'.")
-if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", MODERATION_RATE_LIMIT):
+if not re.fullmatch(r"[1-9]\d*/[smhd]", MODERATION_RATE_LIMIT):
     raise ImproperlyConfigured("MODERATION_RATE_LIMIT must look like '5/h' (count/s, m, h or d).")
 # Evidence files per submission and bytes per file.
 EVIDENCE_MAX_FILES = 5

@@ -23,3 +23,11 @@ def fresh_cache(settings):
         name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
         for name, config in settings.CACHES.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def mail_server_up():
+    """Forget a mail-server failure seen by an earlier test (see ``MAIL_BACKOFF_SECONDS``)."""
+    from moderation import services
+
+    services._mail_down_until = 0.0

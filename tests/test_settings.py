@@ -34,11 +34,26 @@ def test_check_deploy_is_clean_with_debug_off_and_a_real_secret(tmp_path):
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": "k7#Qm2vX9pL0sR4tY8wZ1aB3cD5eF6gH7iJ8kL9mN0oP1qR2sT3uV4",
             "DJANGO_ALLOWED_HOSTS": "news.example.org",
+            "NEWSROOM_SITE_URL": "https://news.example.org",
             "NEWSROOM_VAR_DIR": str(tmp_path),
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_when_the_site_url_is_missing(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        env={
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k7#Qm2vX9pL0sR4tY8wZ1aB3cD5eF6gH7iJ8kL9mN0oP1qR2sT3uV4",
+            "DJANGO_ALLOWED_HOSTS": "news.example.org",
+            "NEWSROOM_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert "moderation.W001" in result.stderr + result.stdout
 
 
 def test_missing_secret_key_with_debug_off_stops_with_a_clear_message(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import services as article_services
 from articles.models import Article
 from moderation import services
 from tests.factories import (
@@ -238,8 +239,17 @@ def test_taken_down_is_gone_everywhere_and_restored_comes_back_exactly(
     assert sorted(t.name for t in response.context["article_tags"]) == [TAG, "营商环境"]
 
 
-@pytest.mark.parametrize("kind", ["draft", "withdrawn", "scheduled"])
-def test_an_unpublished_article_taken_down_is_still_404_not_451(client, moderator, kind):
+def test_withdrawing_a_taken_down_article_keeps_its_tombstone(client, moderator):
+    article = ArticleFactory(published=True)
+    take_down(article, "notice", moderator)
+    article_services.withdraw(Article.objects.get(pk=article.pk))
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 451
+    assert 'rel="blocked-by"' in response["Link"]
+
+
+@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+def test_an_article_never_public_taken_down_is_still_404_not_451(client, moderator, kind):
     article = ArticleFactory(**({} if kind == "draft" else {kind: True}))
     take_down(article, "notice", moderator)
     assert Article.objects.get(pk=article.pk).is_removed

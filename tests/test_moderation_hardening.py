@@ -1,0 +1,190 @@
+"""What an attacker's review of notice and action found, each kept fixed: nothing personal on
+the tombstone, images withheld with their article, evidence downloaded under its real type,
+articles named in a notice not deletable, refused status-page requests answered without a
+500, rate-limit counts that last their window, and a dead mail server not holding pages."""
+
+import datetime as dt
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.db.models.deletion import ProtectedError
+from django.utils import timezone
+
+from articles.models import Article
+from moderation import services
+from moderation.models import Evidence, Notice
+from tests.factories import ArticleFactory, ArticleImageFactory, UserFactory, make_user
+from tests.test_moderation_forms import NOTICE_URL, REPORT_URL, notice_data, report_data
+
+pytestmark = pytest.mark.django_db
+
+REASONS = services.Reasons("经核实的事实", "《信息网络传播权保护条例》第十五条")
+
+
+def notice_fields(**overrides):
+    data = notice_data(None, article_urls="", **overrides)
+    for name in ("article_urls", "evidence", "good_faith", "accuracy"):
+        data.pop(name)
+    return {**data, "good_faith": True, "accuracy": True}
+
+
+@pytest.fixture
+def moderator():
+    return make_user("moderator", username="mod-h", email="mod-h@example.com")
+
+
+@pytest.mark.parametrize("right", ["privacy", "reputation", "portrait"])
+def test_a_notice_about_a_person_publishes_nothing_personal_on_the_tombstone(
+    client, moderator, right
+):
+    article = ArticleFactory(published=True, poster=None)  # the poster cannot be reached
+    secret = "身份证号 310101199001011234，住址 上海市徐汇区某路88号"
+    notice = services.submit_notice(
+        articles=[article],
+        data=notice_fields(
+            right=right, organisation="", claimant_name="李四", work=secret, explanation=secret
+        ),
+    ).case
+    services.accept_notice(notice, moderator, REASONS)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert notice.tracking_number in page
+    for private in ("李四", "310101199001011234", "徐汇区", "claimant@example.com", "010-"):
+        assert private not in page
+    assert "个人" in page  # "an individual rights holder", in the site's language
+    assert "Tracking number" not in page and "Sender" not in page
+
+
+def test_a_copyright_notice_on_the_tombstone_names_the_work_not_the_person(client, moderator):
+    article = ArticleFactory(published=True, poster=None)
+    notice = services.submit_notice(
+        articles=[article], data=notice_fields(organisation="", claimant_name="王五")
+    ).case
+    services.accept_notice(notice, moderator, REASONS)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "《某某杂志》2025年第4期" in page
+    assert "王五" not in page and "全文转载" not in page
+
+
+def test_images_are_withheld_while_the_article_is_down_and_come_back(
+    client, moderator, settings, django_capture_on_commit_callbacks
+):
+    image = ArticleImageFactory()
+    article = image.article
+    public_file = settings.MEDIA_ROOT / image.rendition.name
+    assert public_file.exists()
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_notice(notice, moderator, REASONS)
+    assert not public_file.exists()
+    withheld = settings.PRIVATE_MEDIA_ROOT / "withheld" / image.rendition.name
+    assert withheld.exists()
+    assert client.get("/media/" + image.rendition.name).status_code == 404
+
+    review = services.submit_review_request(case=notice, role="poster", explanation="有授权")
+    other = make_user("moderator", username="mod-h2")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_review(review, other, REASONS, reverse=True)
+    assert public_file.exists() and not withheld.exists()
+    assert Article.objects.get(pk=article.pk).images.get().rendition.name == image.rendition.name
+
+
+def test_evidence_downloads_under_the_type_found_in_its_content(client, moderator):
+    article = ArticleFactory(published=True)
+    pdf = b"%PDF-1.4\r\n@echo off\r\ncalc.exe\r\n%%EOF\r\n"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("proof.bat", pdf, content_type="application/x-msdos-program")
+    response = client.post(NOTICE_URL, notice_data(article, evidence=[upload]))
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    assert evidence.original_name == "proof.bat"
+    client.force_login(moderator)
+    download = client.get(evidence.get_absolute_url())
+    assert 'filename="proof.pdf"' in download["Content-Disposition"]
+    assert download["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [("a/b\\c.png.html", "abc.png.pdf"), ("\x00.pdf", "evidence.pdf"), ("x" * 300, "evidence.pdf")],
+)
+def test_download_names_are_safe(name, expected):
+    assert Evidence(original_name=name, content_type="application/pdf").download_name() == expected
+
+
+def test_an_article_named_in_a_notice_cannot_be_deleted(client):
+    article = ArticleFactory(published=True)
+    services.submit_notice(articles=[article], data=notice_fields())
+    with pytest.raises(ProtectedError):
+        Article.objects.get(pk=article.pk).delete()
+    admin = make_user("admin")
+    client.force_login(admin)
+    page = client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert page.status_code == 200  # Django's "cannot delete: protected" page
+
+
+def test_a_refused_request_on_the_status_page_is_shown_not_a_500(client, moderator):
+    article = ArticleFactory(published=True)
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    services.reject_notice(notice, moderator, REASONS)
+    path = notice.status_url("sender") + "review/"
+    assert client.post(path, {"explanation": "第一次"}).status_code == 302
+    second = client.post(path, {"explanation": "第二次"})
+    assert second.status_code == 409
+    assert "第二次" in second.content.decode()
+    # The legal-action form with no restoration waiting.
+    late = client.post(notice.status_url("sender") + "legal-action/", {"note": "已起诉"})
+    assert late.status_code == 409
+
+
+@pytest.mark.skipif(
+    "django.core.cache.backends.db"
+    not in __import__("django.conf").conf.settings.CACHES["default"]["BACKEND"],
+    reason="the database cache's incr() is what shortened the window",
+)
+def test_rate_limit_counts_last_their_whole_window_in_the_database_cache(client, settings):
+    settings.MODERATION_RATE_LIMIT = "2/h"
+    article = ArticleFactory(published=True)
+    for _ in range(3):
+        client.post(REPORT_URL, report_data(article), REMOTE_ADDR="192.0.2.44")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT expires FROM newsroom_cache")
+        expiries = [row[0] for row in cursor.fetchall()]
+    assert expiries
+    soonest = min(
+        value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        for value in expiries
+    )
+    if timezone.is_naive(soonest):
+        soonest = timezone.make_aware(soonest, dt.UTC)
+    assert soonest > timezone.now() + dt.timedelta(hours=1)
+
+
+class DeadMailServer(BaseEmailBackend):
+    """A mail backend whose server never answers (Django's extension point, not our code)."""
+
+    calls = 0
+
+    def send_messages(self, messages):
+        DeadMailServer.calls += 1
+        raise smtplib.SMTPServerDisconnected("no answer")
+
+
+def test_a_dead_mail_server_is_not_tried_again_for_every_e_mail(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.DeadMailServer"
+    UserFactory(username="mod-x", email="mod-x@example.com", is_superuser=True, is_staff=True)
+    DeadMailServer.calls = 0
+    article = ArticleFactory(published=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(NOTICE_URL, notice_data(article))
+    assert response.status_code == 302
+    assert Notice.objects.count() == 1
+    # Two e-mails were due (sender and moderators); the server was tried once.
+    assert DeadMailServer.calls == 1
+    assert mail.outbox == []
