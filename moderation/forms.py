@@ -282,12 +282,13 @@ class CounterNoticeForm(NormalizedTextMixin, HoneypotMixin, forms.ModelForm):
         widgets = {"explanation": forms.Textarea(attrs={"rows": 6})}
         help_texts = {"signature": _("Type your full name as your signature.")}
 
-    def __init__(self, *args, notice: Notice, **kwargs):
+    def __init__(self, *args, articles, **kwargs):
+        """``articles``: the queryset of taken-down articles the poster may answer for."""
         super().__init__(*args, **kwargs)
-        articles = notice.articles.filter(removed_at__isnull=False)
         self.fields["article"].queryset = articles
-        if articles.count() == 1:
-            self.fields["article"].initial = articles.first().pk
+        first = articles.first()
+        if first is not None:
+            self.fields["article"].initial = first.pk
 
     def counter_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields if name != "article"}

@@ -116,31 +116,52 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
 
-    def token_for(self, role: str) -> str:
-        """The private status-link token of ``role`` (``"sender"`` or ``"poster"``): 64 hex
-        characters, an HMAC-SHA256 of the case and a random nonce under ``SECRET_KEY``."""
+    def token_for(self, role: str, article=None) -> str:
+        """The private status-link token of ``role``: ``"sender"``, or ``"poster"`` (of a
+        notice: the poster of ``article``, an Article or its id, since one notice may name
+        articles of several posters). 64 hex characters, an HMAC-SHA256 of the case, the
+        role and a random nonce under ``SECRET_KEY``."""
+        if role == "poster" and self.kind == "notice":
+            if article is None:
+                raise ValueError("A notice's poster link names the poster's article.")
+            role = f"poster-{getattr(article, 'pk', article)}"
         return salted_hmac(
             "moderation.status-link",
             f"{self.kind}:{self.pk}:{role}:{self.token_nonce}",
             algorithm="sha256",
         ).hexdigest()
 
-    def status_url(self, role: str = "sender") -> str:
-        """Path of the private status page of ``role``."""
+    def status_url(self, role: str = "sender", article=None) -> str:
+        """Path of the private status page of ``role`` (see :meth:`token_for`)."""
         return reverse(
             "moderation:status",
-            kwargs={"tracking_number": self.tracking_number, "token": self.token_for(role)},
+            kwargs={
+                "tracking_number": self.tracking_number,
+                "token": self.token_for(role, article),
+            },
         )
+
+    def poster_article_ids(self) -> list[int]:
+        """Ids of the articles whose posters hold a poster link to this case."""
+        return [self.article_id]
+
+    def link_for_token(self, token: str) -> tuple[str, int | None] | None:
+        """``("sender", None)`` or ``("poster", article id)`` when ``token`` opens this
+        case's status page, else ``None``. The poster's links work once the posters have
+        been told. Compared in constant time."""
+        if constant_time_compare(token, self.token_for("sender")):
+            return "sender", None
+        if self.poster_notified_at:
+            for article_id in self.poster_article_ids():
+                if constant_time_compare(token, self.token_for("poster", article_id)):
+                    return "poster", article_id
+        return None
 
     def role_for_token(self, token: str) -> str | None:
         """``"sender"`` or ``"poster"`` when ``token`` opens this case's status page, else
-        ``None`` (the poster's link works once the poster has been told). Compared in
-        constant time."""
-        if constant_time_compare(token, self.token_for("sender")):
-            return "sender"
-        if self.poster_notified_at and constant_time_compare(token, self.token_for("poster")):
-            return "poster"
-        return None
+        ``None`` (see :meth:`link_for_token`)."""
+        link = self.link_for_token(token)
+        return link[0] if link else None
 
     def events(self):
         """The audit events of this case, oldest first."""
@@ -239,6 +260,11 @@ class Notice(Case):
     @property
     def sender_label(self) -> str:
         return self.organisation or self.claimant_name
+
+    def poster_article_ids(self) -> list[int]:
+        return list(
+            NoticeArticle.objects.filter(notice=self).values_list("article_id", flat=True)
+        )
 
     #: Rights whose notices are about a person: their work text and explanation may name
     #: the very personal data the notice asks to remove, so they are never published.

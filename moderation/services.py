@@ -681,7 +681,7 @@ def _take_down_for_notice(notice: Notice, event: Event, now) -> None:
                 "notice": notice,
                 "article": article,
                 "event": event,
-                "status_url": site_url(notice.status_url("poster")),
+                "status_url": site_url(notice.status_url("poster", article)),
             },
         )
 
@@ -963,14 +963,14 @@ def decide_review(review: ReviewRequest, actor, reasons: Reasons, *, reverse: bo
     case = review.case
     if reverse:
         _reverse_decision(case, actor, reasons, now)
-    recipients_role = {"sender": _sender_email(case), "poster": _poster_for_case(case)}
-    for role, address in recipients_role.items():
+    links = [(_sender_email(case), "sender", None), *_poster_links(case)]
+    for address, role, article in links:
         if address:
             _send(
                 "review_decided",
                 [address],
                 {"review": review, "case": case, "event": event, "reversed": reverse,
-                 "status_url": site_url(case.status_url(role))},
+                 "status_url": site_url(case.status_url(role, article))},
             )  # fmt: skip
     return review
 
@@ -979,13 +979,18 @@ def _sender_email(case) -> str:
     return case.email if isinstance(case, Notice) else case.contact_email
 
 
-def _poster_for_case(case) -> str:
+def _poster_links(case) -> list[tuple[str, str, Article | None]]:
+    """``(address, "poster", article)`` for each poster told of ``case`` who has an
+    address: one per article of a notice (its poster's own link), the reported article's
+    poster for a report."""
     if not case.poster_notified_at:
-        return ""
+        return []
     if isinstance(case, Report):
-        return _poster_email(case.article)
-    emails = [_poster_email(article) for article in case.articles.select_related("poster")]
-    return next((email for email in emails if email), "")
+        return [(_poster_email(case.article), "poster", None)]
+    return [
+        (_poster_email(article), "poster", article)
+        for article in case.articles.select_related("poster")
+    ]
 
 
 def _reverse_decision(case, actor, reasons: Reasons, now) -> None:

@@ -153,7 +153,8 @@ class ReportCreateView(SubmissionView):
 
 
 def case_for_link(tracking_number: str, token: str):
-    """The case and the role (``"sender"``/``"poster"``) that a private status link opens.
+    """The case, the role (``"sender"``/``"poster"``) and, for a poster of a notice, the id
+    of their article, that a private status link opens.
 
     Raises:
         Http404: the same for an unknown tracking number and a wrong token, so the answer
@@ -163,25 +164,31 @@ def case_for_link(tracking_number: str, token: str):
         model = CASE_MODELS[tracking_number.split("-", 1)[0].upper()]
         case = model.objects.by_tracking_number(tracking_number)
         if case is not None:
-            role = case.role_for_token(token)
-            if role is not None:
-                return case, role
+            link = case.link_for_token(token)
+            if link is not None:
+                return case, *link
     raise Http404(_("No such page."))
 
 
 class CaseLinkMixin:
-    """Resolves ``tracking_number`` and ``token`` of the URL to ``self.case`` and
-    ``self.role``, answering 404 for anything else. The pages are private: never stored by
-    a cache."""
+    """Resolves ``tracking_number`` and ``token`` of the URL to ``self.case``, ``self.role``
+    and ``self.poster_article_id``, answering 404 for anything else. The pages are private:
+    never stored by a cache."""
 
     def dispatch(self, request, *args, **kwargs):
-        self.case, self.role = case_for_link(kwargs["tracking_number"], kwargs["token"])
+        self.case, self.role, self.poster_article_id = case_for_link(
+            kwargs["tracking_number"], kwargs["token"]
+        )
         response = super().dispatch(request, *args, **kwargs)
         add_never_cache_headers(response)
         return response
 
     def status_url(self):
-        return self.case.status_url(self.role)
+        return self.case.status_url(self.role, self.poster_article_id)
+
+    def poster_articles(self):
+        """The taken-down articles of a notice that this poster's link may answer for."""
+        return self.case.articles.filter(pk=self.poster_article_id, removed_at__isnull=False)
 
 
 class StatusView(CaseLinkMixin, TemplateView):
@@ -230,7 +237,7 @@ class StatusView(CaseLinkMixin, TemplateView):
             return None
         if case.status != NoticeStatus.ACCEPTED:
             return None
-        return case.articles.filter(removed_at__isnull=False).exists()
+        return self.poster_articles().exists()
 
     def waiting_counter_notice(self):
         case = self.case
@@ -309,12 +316,14 @@ class CounterNoticeCreateView(CaseLinkMixin, SubmissionView):
     rate_group = STATUS_LINK_FORMS
 
     def dispatch(self, request, *args, **kwargs):
-        self.case, self.role = case_for_link(kwargs["tracking_number"], kwargs["token"])
+        self.case, self.role, self.poster_article_id = case_for_link(
+            kwargs["tracking_number"], kwargs["token"]
+        )
         if not (
             self.role == "poster"
             and isinstance(self.case, Notice)
             and self.case.status == NoticeStatus.ACCEPTED
-            and self.case.articles.filter(removed_at__isnull=False).exists()
+            and self.poster_articles().exists()
         ):
             raise Http404(_("No such page."))
         response = super(CaseLinkMixin, self).dispatch(request, *args, **kwargs)
@@ -324,7 +333,7 @@ class CounterNoticeCreateView(CaseLinkMixin, SubmissionView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("request")
-        return {**kwargs, "notice": self.case}
+        return {**kwargs, "articles": self.poster_articles()}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

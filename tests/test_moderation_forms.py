@@ -391,7 +391,10 @@ def test_unknown_numbers_and_wrong_tokens_are_the_same_404(client, article):
         reverse("moderation:status", args=["XX-1", good]),
         reverse("moderation:status", args=[notice.tracking_number, good[:-1]]),
         # The poster's link does not work before the poster has been told.
-        reverse("moderation:status", args=[notice.tracking_number, notice.token_for("poster")]),
+        reverse(
+            "moderation:status",
+            args=[notice.tracking_number, notice.token_for("poster", article)],
+        ),
     ]
     bodies = set()
     for path in paths:

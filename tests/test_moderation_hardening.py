@@ -8,6 +8,7 @@ import smtplib
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.db.models.deletion import ProtectedError
@@ -94,8 +95,6 @@ def test_images_are_withheld_while_the_article_is_down_and_come_back(
 def test_evidence_downloads_under_the_type_found_in_its_content(client, moderator):
     article = ArticleFactory(published=True)
     pdf = b"%PDF-1.4\r\n@echo off\r\ncalc.exe\r\n%%EOF\r\n"
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("proof.bat", pdf, content_type="application/x-msdos-program")
     response = client.post(NOTICE_URL, notice_data(article, evidence=[upload]))
     assert response.status_code == 302
@@ -188,3 +187,29 @@ def test_a_dead_mail_server_is_not_tried_again_for_every_e_mail(
     # Two e-mails were due (sender and moderators); the server was tried once.
     assert DeadMailServer.calls == 1
     assert mail.outbox == []
+
+
+def test_each_poster_of_a_notice_answers_only_for_their_own_article(
+    client, moderator, django_capture_on_commit_callbacks
+):
+    alice = UserFactory(username="alice", email="alice@example.com")
+    bob = UserFactory(username="bob", email="bob@example.com")
+    mine = ArticleFactory(published=True, poster=alice)
+    theirs = ArticleFactory(published=True, poster=bob)
+    notice = services.submit_notice(articles=[mine, theirs], data=notice_fields()).case
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_notice(notice, moderator, REASONS)
+    [to_alice] = [m for m in mail.outbox if m.to == ["alice@example.com"]]
+    link = notice.status_url("poster", mine)
+    assert link in to_alice.body and notice.status_url("poster", theirs) not in to_alice.body
+
+    form = client.get(link + "counter-notice/")
+    assert list(form.context["form"].fields["article"].queryset) == [mine]
+    response = client.post(
+        link + "counter-notice/",
+        {"article": theirs.pk, "name": "Alice", "email": "alice@example.com",
+         "explanation": "不是我的文章", "good_faith": "on", "signature": "Alice",
+         "evidence": [SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")]},
+    )  # fmt: skip
+    assert response.status_code == 200 and "article" in response.context["form"].errors
+    assert not notice.counter_notices.exists()

@@ -662,7 +662,7 @@ def test_accepting_a_notice_forwards_it_to_the_poster_with_a_poster_link(
 ):
     notice = submit_notice(cases.article)
     mail.outbox.clear()
-    assert notice.role_for_token(notice.token_for("poster")) is None
+    assert notice.role_for_token(notice.token_for("poster", cases.article)) is None
 
     with django_capture_on_commit_callbacks(execute=True):
         services.accept_notice(notice, cases.moderator, REASONS)
@@ -675,7 +675,7 @@ def test_accepting_a_notice_forwards_it_to_the_poster_with_a_poster_link(
     for private in [CLAIMANT_EMAIL, CLAIMANT_PHONE, CLAIMANT_ADDRESS]:
         assert private not in forwarded.body
     path = status_path(forwarded.body)
-    assert path == notice.status_url("poster")
+    assert path == notice.status_url("poster", cases.article)
     response = client.get(path)
     assert response.status_code == 200
     assert response.context["role"] == "poster"
@@ -1153,7 +1153,7 @@ def test_a_mail_failure_keeps_the_submission_and_the_decision(
 def test_status_link_tokens(cases):
     notice = submit_notice(cases.article)
     other = submit_notice(ArticleFactory(published=True), email="other@example.com")
-    sender, poster = notice.token_for("sender"), notice.token_for("poster")
+    sender, poster = notice.token_for("sender"), notice.token_for("poster", cases.article)
     assert re.fullmatch(r"[0-9a-f]{64}", sender) and sender != poster
     assert notice.role_for_token(sender) == "sender"
     assert notice.role_for_token(poster) is None  # the poster has not been told yet
@@ -1173,4 +1173,4 @@ def test_a_wrong_status_link_is_404(cases, client):
     good = notice.status_url("sender")
     assert client.get(good).status_code == 200
     assert client.get(good.replace(notice.token_for("sender"), "0" * 64)).status_code == 404
-    assert client.get(notice.status_url("poster")).status_code == 404
+    assert client.get(notice.status_url("poster", cases.article)).status_code == 404
