@@ -499,6 +499,10 @@ class EventAdmin(NewsroomModelAdmin):
     list_display = [
         "created_at", "case_link", "action_display", "states", "actor_name", "automated",
     ]  # fmt: skip
+
+    class Media:
+        css = {"all": ["css/admin-dashboard.css"]}
+
     list_filter = ["automated", ("content_type", CaseKindFilter)]
     search_fields = ["object_repr", "actor_name", "facts", "legal_ground"]
     date_hierarchy = "created_at"
