@@ -262,9 +262,7 @@ class Notice(Case):
         return self.organisation or self.claimant_name
 
     def poster_article_ids(self) -> list[int]:
-        return list(
-            NoticeArticle.objects.filter(notice=self).values_list("article_id", flat=True)
-        )
+        return list(NoticeArticle.objects.filter(notice=self).values_list("article_id", flat=True))
 
     #: Rights whose notices are about a person: their work text and explanation may name
     #: the very personal data the notice asks to remove, so they are never published.
