@@ -444,10 +444,18 @@ class ArticleImage(models.Model):
         """
         self.caption = normalize_text(self.caption, single_line=True)
         self.alt_text = normalize_text(self.alt_text, single_line=True)
-        if self._needs_rendition():
+        new_rendition = self._needs_rendition()
+        if new_rendition:
             self.rendition = getattr(self, "_new_rendition", None) or self._render()
             self._new_rendition = None
         super().save(*args, **kwargs)
+        if new_rendition and self.article.removed_at is not None:
+            # The article is taken down: its images are withheld like the others.
+            from .services import move_renditions
+
+            transaction.on_commit(
+                lambda: move_renditions(self.article_id, withhold=True), robust=True
+            )
 
     def clean(self):
         """Decode a new image fully now, so a file that only looks like an image (truncated,

@@ -174,6 +174,7 @@ def tombstone(request, article: Article) -> HttpResponse:
         {
             "article": article,
             "operator_url": operator_url,
+            "contact_email": settings.SITE_CONTACT_EMAIL,
             "breadcrumbs": [(_("Article"), None)],
         },
         status=451,

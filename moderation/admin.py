@@ -508,8 +508,8 @@ class EventAdmin(NewsroomModelAdmin):
     date_hierarchy = "created_at"
     actions = None
     fields = [
-        "created_at", "actor_name", "case_link", "object_repr", "action", "from_state",
-        "to_state", "decision", "facts", "legal_ground", "automated", "redress", "details",
+        "created_at", "actor_name", "case_link", "action_display", "states", "decision",
+        "facts", "legal_ground", "automated", "redress", "details",
     ]  # fmt: skip
     readonly_fields = fields
 

@@ -285,6 +285,10 @@ class CounterNoticeForm(NormalizedTextMixin, HoneypotMixin, forms.ModelForm):
     def __init__(self, *args, articles, **kwargs):
         """``articles``: the queryset of taken-down articles the poster may answer for."""
         super().__init__(*args, **kwargs)
+        # Regulation Art. 16(1): name, contact details and address, forwarded to the
+        # claimant so that they can take the matter further.
+        for name in ("phone", "postal_address"):
+            self.fields[name].required = True
         self.fields["article"].queryset = articles
         first = articles.first()
         if first is not None:

@@ -35,8 +35,14 @@ def new_nonce() -> str:
 
 class CaseQuerySet(models.QuerySet):
     def open(self):
-        """Cases still waiting for a moderator."""
-        return self.filter(status__in=OPEN_STATES[self.model.kind])
+        """Cases still waiting for a moderator (for counter-notices, also a restoration held
+        because the claimant reported a complaint or lawsuit)."""
+        condition = models.Q(status__in=OPEN_STATES[self.model.kind])
+        if self.model.kind == "counter_notice":
+            condition |= models.Q(
+                status=CounterNoticeStatus.WAITING, legal_action_reported_at__isnull=False
+            )
+        return self.filter(condition)
 
     def overdue(self, now=None):
         """Open cases whose due time has passed."""
@@ -63,7 +69,7 @@ class Case(models.Model):
         _("tracking number"), max_length=24, unique=True, null=True, editable=False
     )
     received_at = models.DateTimeField(
-        _("received"), default=timezone.now, db_index=True, editable=False
+        _("received at"), default=timezone.now, db_index=True, editable=False
     )
     due_at = models.DateTimeField(_("due"), db_index=True, editable=False)
     submitter = models.ForeignKey(
@@ -86,7 +92,7 @@ class Case(models.Model):
     )
     # The first decision (later ones, such as a restoration, are in the audit trail).
     decided_at = models.DateTimeField(
-        _("decided"), null=True, blank=True, db_index=True, editable=False
+        _("decided at"), null=True, blank=True, db_index=True, editable=False
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,7 +116,11 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_STATES[self.kind]
+        """Whether the case waits for a moderator (see :meth:`CaseQuerySet.open`)."""
+        if self.status in OPEN_STATES[self.kind]:
+            return True
+        held = getattr(self, "legal_action_reported_at", None)
+        return self.status == CounterNoticeStatus.WAITING and held is not None
 
     @property
     def is_overdue(self) -> bool:
@@ -271,9 +281,9 @@ class Notice(Case):
     def redacted_text(self) -> str:
         """The notice as published on the tombstone when the poster cannot be reached
         (Regulation Art. 15): its number and date, the sender (an organisation's name, or
-        "an individual"), capacity and right claimed, and for copyright the work. Contact
-        details, signature, an individual's name and the explanation are left out, and so is
-        the work of a notice about a person's reputation, privacy or portrait."""
+        "an individual"), capacity and right claimed, and, when an organisation claims a
+        work, the work. Contact details, signature, an individual's name, the explanation,
+        and any individual's or personal-rights description are left out."""
         sender = self.organisation or _("an individual rights holder")
         lines = [
             _("Notice %(number)s, received %(date)s")
@@ -285,12 +295,14 @@ class Notice(Case):
             % {"sender": sender, "capacity": self.get_capacity_display()},
             _("Right claimed: %(right)s") % {"right": self.get_right_display()},
         ]
-        if self.right in self.PERSONAL_RIGHTS:
-            lines.append(_("The work and the reasons concern a person and are not published."))
-        else:
+        if self.organisation and self.right not in self.PERSONAL_RIGHTS:
             lines.append(_("Work: %(work)s") % {"work": self.work})
             if self.work_url:
                 lines.append(_("Original: %(url)s") % {"url": self.work_url})
+        else:
+            # An individual's own words about their work, or about a person's rights, can
+            # identify people: not published.
+            lines.append(_("The work and the reasons concern a person and are not published."))
         return "\n".join(str(line) for line in lines)
 
 
@@ -439,12 +451,12 @@ class ReviewRequest(models.Model):
     )
     role = models.CharField(_("filed by"), max_length=8, choices=Role, editable=False)
     explanation = models.TextField(_("why the decision should change"))
-    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
     due_at = models.DateTimeField(_("due"), db_index=True, editable=False)
     submitter_ip = models.GenericIPAddressField(
         _("submitter IP"), null=True, blank=True, editable=False
     )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -576,7 +588,7 @@ class Event(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     case = GenericForeignKey("content_type", "object_id")
-    object_repr = models.CharField(_("case"), max_length=200)
+    object_repr = models.CharField(_("case as recorded"), max_length=200)
     action = models.CharField(_("action"), max_length=32)
     from_state = models.CharField(_("from"), max_length=16, blank=True)
     to_state = models.CharField(_("to"), max_length=16)

@@ -178,22 +178,29 @@ def _move(case, name: str, actor, reasons: Reasons | None, *, details=None, now=
 
 
 def redress_text(kind: str, action: str) -> str:
-    """How the people concerned may contest a decision (DSA Art. 17(3)(f))."""
+    """How the people concerned may contest a decision (DSA Art. 17(3)(f)), as one text per
+    situation: a takedown (counter-notice, review, court), another decision on a notice or
+    report (review, court), a decision on a counter-notice (court)."""
     months = settings.MODERATION_REVIEW_WINDOW_DAYS // 30
-    review = _(
-        "The sender or the poster may request a review from the private status link within "
-        "%(months)d months of the decision; a different moderator will answer it."
-    ) % {"months": months}
-    court = _("Either party may also bring the matter before a people's court.")
     if kind == "notice" and action in {"accept", "reverse"}:
-        counter = _(
+        return _(
             "The poster may file a counter-notice asking for restoration (Regulation on the "
-            "Protection of the Right to Network Dissemination of Information, Art. 16)."
-        )
-        return " ".join([counter, review, court])
-    if kind == "counter_notice":
-        return " ".join([review, court])
-    return " ".join([review, court])
+            "Protection of the Right to Network Dissemination of Information, Art. 16), or "
+            "request a review from the private status link within %(months)d months; another "
+            "moderator answers it. Either party may also bring the matter before a people's "
+            "court."
+        ) % {"months": months}
+    if kind in {"notice", "report"}:
+        return _(
+            "The sender or the poster may request a review from the private status link "
+            "within %(months)d months of the decision; another moderator answers it. Either "
+            "party may also bring the matter before a people's court."
+        ) % {"months": months}
+    return _(
+        "The rights holder may file a complaint with the competent authority or bring an "
+        "action before a people's court (Civil Code Art. 1196); the poster may send a new "
+        "counter-notice with further proof, or go to court."
+    )
 
 
 # --- Numbers and helpers --------------------------------------------------------------------
@@ -595,9 +602,14 @@ def report_legal_action(*, counter: CounterNotice, note: str, now=None) -> Count
     counter = CounterNotice.objects.select_for_update().get(pk=counter.pk)
     if counter.status != CounterNoticeStatus.WAITING:
         raise NotAllowed(_("No restoration is waiting for this counter-notice."))
-    counter.legal_action_reported_at = now or timezone.now()
+    now = now or timezone.now()
+    counter.legal_action_reported_at = now
     counter.legal_action_note = note
-    counter.save(update_fields=["legal_action_reported_at", "legal_action_note", "updated_at"])
+    # Back before a moderator: due like any case, in 3 working days.
+    counter.due_at = deadlines.response_due(now)
+    counter.save(
+        update_fields=["legal_action_reported_at", "legal_action_note", "due_at", "updated_at"]
+    )
     record_event(
         counter,
         "legal_action_reported",
@@ -606,6 +618,11 @@ def report_legal_action(*, counter: CounterNotice, note: str, now=None) -> Count
         at=counter.legal_action_reported_at,
     )
     _notify_moderators(counter)
+    _send(
+        "restoration_held",
+        [counter.email],
+        {"case": counter, "status_url": site_url(counter.status_url("sender"))},
+    )
     return counter
 
 
@@ -757,8 +774,16 @@ def _reopen(duplicate: Notice, now) -> None:
     moderators (its own sender may be the real rights holder)."""
     duplicate, _event = _move(duplicate, "reopen", None, None, now=now)
     duplicate.due_at = deadlines.response_due(now)
-    duplicate.save(update_fields=["due_at", "updated_at"])
+    # Closing it as a duplicate was not a decision on its merits; that is still to come.
+    duplicate.decided_at = None
+    duplicate.decided_by = None
+    duplicate.save(update_fields=["due_at", "decided_at", "decided_by", "updated_at"])
     _notify_moderators(duplicate)
+    _send(
+        "notice_reopened",
+        [duplicate.email],
+        {"case": duplicate, "status_url": site_url(duplicate.status_url("sender"))},
+    )
 
 
 @transaction.atomic

@@ -374,22 +374,21 @@ def lumen_record(notice: Notice, absolute_url) -> dict:
     ``notice`` comes from :func:`moderation.stats.decided_notices`; ``absolute_url`` turns
     a path into an absolute URL. The sender is its organisation, or ``"individual"``: a
     natural person's name, e-mail, phone, postal address, signature and IP are never
-    shown. The principal (the rights holder represented) is shown when an agent sends a
-    notice about a work; for personality rights (reputation, privacy, portrait) the
-    principal and the work are ``"withheld"``, as they would name the person protected.
+    shown. The principal is the sender when the rights holder sent the notice, else
+    ``"withheld"`` (an agent's principal may be a private person). The work's description
+    and URL are shown only when an organisation claims a work (not a reputation, privacy or
+    portrait right); otherwise ``"withheld"``, as they could identify a person.
     """
-    personal = notice.right in PERSONAL_RIGHTS
     sender = notice.organisation.strip() or INDIVIDUAL
-    if notice.capacity == Notice.Capacity.RIGHTS_HOLDER:
-        principal = sender
-    elif personal:
-        principal = WITHHELD
-    else:
-        principal = notice.principal.strip()
-    if personal:
-        works = [{"description": WITHHELD, "url": ""}]
-    else:
+    # Free text is published only when an organisation claims a work: an individual's
+    # description of their work, or of a person's rights, can name or identify people.
+    publishable = sender != INDIVIDUAL and notice.right not in PERSONAL_RIGHTS
+    # The person or company an agent acts for may be a private person.
+    principal = sender if notice.capacity == Notice.Capacity.RIGHTS_HOLDER else WITHHELD
+    if publishable:
         works = [{"description": notice.work, "url": notice.work_url}]
+    else:
+        works = [{"description": WITHHELD, "url": ""}]
     action = _action(notice)
     return {
         "id": notice.tracking_number,

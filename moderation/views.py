@@ -7,6 +7,7 @@ first view is the receipt.
 """
 
 import re
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
@@ -89,6 +90,11 @@ def article_from_query(request) -> Article | None:
     return Article.objects.released().filter(pk=int(value)).first()
 
 
+def readable_url(request, article) -> str:
+    """The article's absolute URL as people read it (CJK slug not percent-encoded)."""
+    return unquote(request.build_absolute_uri(article.get_absolute_url()))
+
+
 class SubmissionView(FormView):
     """A public form that stores one submission through a service."""
 
@@ -119,7 +125,7 @@ class NoticeCreateView(SubmissionView):
         article = article_from_query(self.request)
         if article is None:
             return {}
-        return {"article_urls": self.request.build_absolute_uri(article.get_absolute_url())}
+        return {"article_urls": readable_url(self.request, article)}
 
     def submit(self, form):
         return services.submit_notice(
@@ -141,7 +147,7 @@ class ReportCreateView(SubmissionView):
         article = article_from_query(self.request)
         if article is None:
             return {}
-        return {"article_url": self.request.build_absolute_uri(article.get_absolute_url())}
+        return {"article_url": readable_url(self.request, article)}
 
     def submit(self, form):
         return services.submit_report(

@@ -241,6 +241,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where readers and posters write to the site (shown on takedown pages).
+SITE_CONTACT_EMAIL = os.environ.get("NEWSROOM_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -2,6 +2,8 @@
 proof file) on a phone, the receipt, the tombstone of the article once the notice is accepted,
 and the transparency page, each without CSP violations or failed requests."""
 
+from urllib.parse import unquote
+
 import pytest
 
 from moderation import services
@@ -38,7 +40,7 @@ def test_filing_a_notice_on_a_phone_then_the_tombstone(live_server, static_from_
         page.goto(live_server.url + article.get_absolute_url())
         page.get_by_role("link", name="删稿（权利人通知）").click()
         page.wait_for_load_state()
-        assert article.get_absolute_url() in page.locator("#id_article_urls").input_value()
+        assert unquote(article.get_absolute_url()) in page.locator("#id_article_urls").input_value()
         page.fill("#id_claimant_name", "张三")
         page.fill("#id_organisation", "某某杂志社")
         page.check("input[name=capacity][value=rights_holder]")

@@ -4,6 +4,7 @@ good input, each kind of bad input, honeypot, rate limit, status links, evidence
 import io
 import re
 import zlib
+from urllib.parse import unquote
 
 import pytest
 from django.core import mail
@@ -121,9 +122,14 @@ def test_article_page_links_to_both_forms_and_the_forms_are_prefilled(client, ar
     assert f"{REPORT_URL}?article={article.pk}" in page
     form = client.get(NOTICE_URL, {"article": article.pk})
     assert form.status_code == 200
-    assert form.context["form"]["article_urls"].value().endswith(article.get_absolute_url())
+    # Prefilled as people read it: the CJK slug is not percent-encoded.
+    assert (
+        form.context["form"]["article_urls"].value().endswith(unquote(article.get_absolute_url()))
+    )
     report = client.get(REPORT_URL, {"article": article.pk})
-    assert report.context["form"]["article_url"].value().endswith(article.get_absolute_url())
+    assert (
+        report.context["form"]["article_url"].value().endswith(unquote(article.get_absolute_url()))
+    )
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "99999999", "1" * 40, "１２"])
@@ -428,8 +434,8 @@ def test_the_whole_round_trip_from_notice_to_review(
             "article": article.pk,
             "name": "李四",
             "email": "poster@example.com",
-            "phone": "",
-            "postal_address": "",
+            "phone": "13800000000",
+            "postal_address": "北京市西城区某街 2 号",
             "explanation": "本文经作者授权转载。",
             "good_faith": "on",
             "signature": "李四",
@@ -446,6 +452,8 @@ def test_the_whole_round_trip_from_notice_to_review(
             "article": article.pk,
             "name": "李四",
             "email": "poster@example.com",
+            "phone": "13800000000",
+            "postal_address": "北京市西城区某街 2 号",
             "explanation": "再次提交。",
             "good_faith": "on",
             "signature": "李四",
@@ -453,6 +461,9 @@ def test_the_whole_round_trip_from_notice_to_review(
         },
     )
     assert again.status_code == 409 and CounterNotice.objects.count() == 1
+    # The contact details the Regulation requires (Art. 16(1)) cannot be left out.
+    missing = client.post(counter_url, {"article": article.pk, "name": "李四"})
+    assert {"phone", "postal_address"} <= set(missing.context["form"].errors)
 
     # The sender asks for a review of the acceptance? No: the poster does, from their link.
     review = client.post(poster_path + "review/", {"explanation": "文章已获授权。"})

@@ -58,15 +58,27 @@ def test_a_notice_about_a_person_publishes_nothing_personal_on_the_tombstone(
     assert "Tracking number" not in page and "Sender" not in page
 
 
-def test_a_copyright_notice_on_the_tombstone_names_the_work_not_the_person(client, moderator):
+def test_an_organisations_copyright_notice_on_the_tombstone_names_the_work(client, moderator):
     article = ArticleFactory(published=True, poster=None)
     notice = services.submit_notice(
-        articles=[article], data=notice_fields(organisation="", claimant_name="王五")
+        articles=[article], data=notice_fields(organisation="某某杂志社", claimant_name="王五")
     ).case
     services.accept_notice(notice, moderator, REASONS)
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "《某某杂志》2025年第4期" in page
+    assert "某某杂志社" in page and "《某某杂志》2025年第4期" in page
     assert "王五" not in page and "全文转载" not in page
+
+
+def test_an_individuals_copyright_notice_publishes_no_free_text(client, moderator):
+    article = ArticleFactory(published=True, poster=None)
+    work = "摄影作品《澜水晨光》，作者孙七（身份证号 110101199001011234），首发于微博 @孙七摄影"
+    notice = services.submit_notice(
+        articles=[article], data=notice_fields(organisation="", claimant_name="孙七", work=work)
+    ).case
+    services.accept_notice(notice, moderator, REASONS)
+    page = client.get(article.get_absolute_url()).content.decode()
+    for private in ("孙七", "110101199001011234", "澜水晨光"):
+        assert private not in page
 
 
 def test_images_are_withheld_while_the_article_is_down_and_come_back(
@@ -213,3 +225,65 @@ def test_each_poster_of_a_notice_answers_only_for_their_own_article(
     )  # fmt: skip
     assert response.status_code == 200 and "article" in response.context["form"].errors
     assert not notice.counter_notices.exists()
+
+
+def counter_fields():
+    return {
+        "name": "李四", "email": "lisi@example.com", "phone": "13800000000",
+        "postal_address": "北京市西城区某街 2 号", "explanation": "经授权转载",
+        "good_faith": True, "signature": "李四",
+    }  # fmt: skip
+
+
+def test_a_restoration_held_by_a_lawsuit_is_back_in_the_queue_and_the_poster_is_told(
+    moderator, django_capture_on_commit_callbacks
+):
+    from moderation.models import CounterNotice
+
+    article = ArticleFactory(published=True)
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    services.accept_notice(notice, moderator, REASONS)
+    counter = services.submit_counter_notice(
+        notice=notice, article=article, data=counter_fields()
+    ).case
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_counter_notice(counter, moderator, REASONS)
+    forwarded = [m for m in mail.outbox if m.to == ["claimant@example.com"]][-1]
+    for detail in ("lisi@example.com", "13800000000", "西城区"):
+        assert detail in forwarded.body  # Regulation Art. 16-17: the claimant can act on it
+    assert not CounterNotice.objects.open().exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_legal_action(counter=counter, note="已起诉")
+    assert list(CounterNotice.objects.open()) == [counter]
+    assert [m.to for m in mail.outbox if "暂停" in m.subject] == [["lisi@example.com"]]
+
+
+def test_a_reopened_duplicate_is_undecided_and_its_sender_told(
+    moderator, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(published=True)
+    first = services.submit_notice(articles=[article], data=notice_fields()).case
+    duplicate = services.submit_notice(articles=[article], data=notice_fields()).case
+    assert duplicate.decided_at is not None  # closed as a duplicate on arrival
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reject_notice(first, moderator, REASONS)
+    duplicate = Notice.objects.get(pk=duplicate.pk)
+    assert (duplicate.status, duplicate.decided_at, duplicate.decided_by) == (
+        "received",
+        None,
+        None,
+    )
+    assert any("重新受理" in m.subject for m in mail.outbox)
+
+
+def test_an_image_added_while_the_article_is_down_is_withheld(
+    moderator, settings, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(published=True)
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    services.accept_notice(notice, moderator, REASONS)
+    with django_capture_on_commit_callbacks(execute=True):
+        image = ArticleImageFactory(article=Article.objects.get(pk=article.pk))
+    assert not (settings.MEDIA_ROOT / image.rendition.name).exists()
+    assert (settings.PRIVATE_MEDIA_ROOT / "withheld" / image.rendition.name).exists()

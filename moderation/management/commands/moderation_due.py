@@ -59,7 +59,7 @@ def format_duration(delta: dt.timedelta) -> str:
 class Command(BaseCommand):
     help = (
         "Carry out due restorations after counter-notices, then list overdue open cases. "
-        "Exit status 1 when any case is overdue. Meant to run from cron."
+        "Exit status 2 when any case is overdue (1: it could not run). Meant to run from cron."
     )
 
     def add_arguments(self, parser):
