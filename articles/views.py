@@ -195,7 +195,7 @@ def absolute_url(request, path: str) -> str:
 def article_redirect(request, pk):
     """``/articles/<pk>/`` redirects to the article's canonical URL (published ones, and
     taken-down ones, whose canonical URL answers 451)."""
-    article = get_object_or_404(Article.objects.released(), pk=pk)
+    article = get_object_or_404(Article.objects.released() | Article.objects.taken_down(), pk=pk)
     return redirect(article, permanent=True)
 
 

@@ -5,7 +5,7 @@ from .services import request_site
 
 def remember_site_address(get_response):
     """Keep the address the site was reached at (scheme and host of the request) for the
-    e-mails a request sends, when ``settings.NEWSROOM_SITE_URL`` is not set (see
+    e-mails a request sends, when ``settings.SITE_URL`` (``NEWSROOM_SITE_URL``) is not set (see
     :func:`moderation.services.site_url`)."""
 
     def middleware(request):

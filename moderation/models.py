@@ -34,15 +34,30 @@ def new_nonce() -> str:
 
 
 class CaseQuerySet(models.QuerySet):
-    def open(self):
-        """Cases still waiting for a moderator (for counter-notices, also a restoration held
-        because the claimant reported a complaint or lawsuit)."""
+    def open_condition(self) -> models.Q:
+        """The condition "still waiting for a moderator": an open state of the workflow, or,
+        for a counter-notice, a restoration held because the claimant reported a complaint
+        or lawsuit. The one definition used by the queues, the dashboard and the report."""
         condition = models.Q(status__in=OPEN_STATES[self.model.kind])
         if self.model.kind == "counter_notice":
             condition |= models.Q(
                 status=CounterNoticeStatus.WAITING, legal_action_reported_at__isnull=False
             )
-        return self.filter(condition)
+        return condition
+
+    def open(self):
+        """Cases still waiting for a moderator (see :meth:`open_condition`)."""
+        return self.filter(self.open_condition())
+
+    def with_open_flag(self):
+        """The cases annotated with ``open_now`` (bool, :meth:`open_condition`)."""
+        return self.annotate(
+            open_now=models.Case(
+                models.When(self.open_condition(), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
 
     def overdue(self, now=None):
         """Open cases whose due time has passed."""
@@ -278,6 +293,13 @@ class Notice(Case):
     #: the very personal data the notice asks to remove, so they are never published.
     PERSONAL_RIGHTS = frozenset({Right.REPUTATION, Right.PRIVACY, Right.PORTRAIT})
 
+    def work_is_publishable(self) -> bool:
+        """Whether the work's description and URL may be published (on a tombstone, in the
+        transparency export): only when an organisation claims a work. An individual's own
+        words, or any notice about a person's reputation, privacy or portrait, can identify
+        people."""
+        return bool(self.organisation.strip()) and self.right not in self.PERSONAL_RIGHTS
+
     def redacted_text(self) -> str:
         """The notice as published on the tombstone when the poster cannot be reached
         (Regulation Art. 15): its number and date, the sender (an organisation's name, or
@@ -295,7 +317,7 @@ class Notice(Case):
             % {"sender": sender, "capacity": self.get_capacity_display()},
             _("Right claimed: %(right)s") % {"right": self.get_right_display()},
         ]
-        if self.organisation and self.right not in self.PERSONAL_RIGHTS:
+        if self.work_is_publishable():
             lines.append(_("Work: %(work)s") % {"work": self.work})
             if self.work_url:
                 lines.append(_("Original: %(url)s") % {"url": self.work_url})
@@ -314,6 +336,7 @@ class NoticeArticle(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        ordering = ["notice", "article"]
         verbose_name = _("article named in a notice")
         verbose_name_plural = _("articles named in notices")
         constraints = [

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import DatabaseError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -182,6 +182,14 @@ def redress_text(kind: str, action: str) -> str:
     situation: a takedown (counter-notice, review, court), another decision on a notice or
     report (review, court), a decision on a counter-notice (court)."""
     months = settings.MODERATION_REVIEW_WINDOW_DAYS // 30
+    target = workflow.WORKFLOWS.get(kind, {}).get(action)
+    reviewable = target is not None and target.target in workflow.REVERSALS.get(kind, {})
+    if kind in {"notice", "report"} and not reviewable:
+        return _(
+            "This decision cannot be reviewed again on this site. Either party may bring the "
+            "matter before a people's court, and a rights holder may send a new notice with "
+            "further proof."
+        )
     if kind == "notice" and action in {"accept", "reverse"}:
         return _(
             "The poster may file a counter-notice asking for restoration (Regulation on the "
@@ -373,7 +381,17 @@ def submit_notice(
     # transactions already serialize writers).
     list(Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"))
     same_sender = Notice.objects.filter(email__iexact=notice.email)
-    earlier = same_sender.open().filter(articles__in=article_ids).order_by("received_at").first()
+    earlier = next(
+        (
+            candidate
+            for candidate in same_sender.open().filter(articles__in=article_ids).distinct()
+            .order_by("received_at").prefetch_related("articles")
+            if set(article_ids) <= {article.pk for article in candidate.articles.all()}
+        ),
+        None,
+    )  # fmt: skip
+    # Only a notice wholly covered by an open one is a duplicate: one naming further
+    # articles is a case of its own.
     if earlier is not None:
         notice.status = NoticeStatus.DUPLICATE
         notice.duplicate_of = earlier
@@ -600,9 +618,13 @@ def report_legal_action(*, counter: CounterNotice, note: str, now=None) -> Count
         NotAllowed: the counter-notice is not waiting for restoration.
     """
     counter = CounterNotice.objects.select_for_update().get(pk=counter.pk)
+    now = now or timezone.now()
     if counter.status != CounterNoticeStatus.WAITING:
         raise NotAllowed(_("No restoration is waiting for this counter-notice."))
-    now = now or timezone.now()
+    if counter.legal_action_reported_at is not None:
+        raise NotAllowed(_("A complaint or lawsuit has already been reported for it."))
+    if counter.restore_due_at is not None and now > counter.restore_due_at:
+        raise NotAllowed(_("The waiting period has ended; the restoration is due."))
     counter.legal_action_reported_at = now
     counter.legal_action_note = note
     # Back before a moderator: due like any case, in 3 working days.
@@ -646,9 +668,11 @@ def _holding_cases(article: Article, *, exclude=None) -> tuple[list[Notice], lis
     """The decided cases other than ``exclude`` that keep ``article`` down: accepted notices
     naming it (unless a counter-notice under that notice restored it) and reports on it
     whose action was taken."""
+    restored_here = CounterNotice.objects.filter(
+        notice=OuterRef("pk"), article=article, status=CounterNoticeStatus.RESTORED
+    )
     notices = Notice.objects.filter(articles=article, status=NoticeStatus.ACCEPTED).exclude(
-        counter_notices__article=article,
-        counter_notices__status=CounterNoticeStatus.RESTORED,
+        Exists(restored_here)
     )
     reports = Report.objects.filter(article=article, status=ReportStatus.ACTION_TAKEN)
     if isinstance(exclude, Notice):
@@ -682,7 +706,8 @@ def _take_down_for_notice(notice: Notice, event: Event, now) -> None:
     (Regulation Art. 15); where a poster cannot be reached by e-mail, publish the notice,
     contact details redacted, on the article's tombstone instead."""
     reached = []
-    for article in notice.articles.select_related("poster"):
+    # Articles are locked in id order everywhere, so two transactions cannot deadlock.
+    for article in notice.articles.select_related("poster").order_by("pk"):
         _take_down(article, Article.Removal.RIGHTS_NOTICE, now)
         email = _poster_email(article)
         if email:
@@ -708,7 +733,7 @@ def _restore_articles(case, articles, now) -> list[Article]:
     keeps down; for the others, the tombstone now gives the reason of the holds that
     remain (its date stays). Returns the articles restored."""
     restored = []
-    for article in articles:
+    for article in sorted(articles, key=lambda article: article.pk):
         article = Article.objects.select_for_update().get(pk=article.pk)
         if not article.is_removed:
             continue
@@ -716,6 +741,10 @@ def _restore_articles(case, articles, now) -> list[Article]:
         if not notices and not reports:
             article_services.restore(article)
             restored.append(article)
+            for report in Report.objects.filter(
+                article=article, status=ReportStatus.ALREADY_REMOVED
+            ):
+                _reopen_report(report, now)
             continue
         reason = Article.Removal.RIGHTS_NOTICE if notices else Article.Removal.ILLEGAL_CONTENT
         article_services.take_down(
@@ -723,6 +752,16 @@ def _restore_articles(case, articles, now) -> list[Article]:
             at=article.removed_at,
         )  # fmt: skip
     return restored
+
+
+def _reopen_report(report: Report, now) -> None:
+    """Put a report closed as "already taken down" before a moderator, now that its article
+    is back, due 3 working days from now."""
+    report, _event = _move(report, "reopen", None, None, now=now)
+    report.due_at = deadlines.response_due(now)
+    report.decided_at = None
+    report.save(update_fields=["due_at", "decided_at", "updated_at"])
+    _notify_moderators(report)
 
 
 def _tell_decision(case, event: Event, recipients, role: str, **extra) -> None:
@@ -830,11 +869,14 @@ def accept_counter_notice(counter: CounterNotice, actor, reasons: Reasons, now=N
     _send(
         "counter_notice_forwarded",
         [notice.email],
-        {
+        # Rendered at commit, after an immediate restoration: it says whether the article
+        # is back or still down because of another case.
+        lambda: {
             "notice": notice,
             "counter": counter,
             "event": event,
             "immediate": settings.MODERATION_RESTORE_POLICY == "immediate",
+            "still_down": Article.objects.taken_down().filter(pk=counter.article_id).exists(),
             "status_url": site_url(notice.status_url("sender")),
         },
     )
@@ -932,7 +974,9 @@ def run_due(now=None) -> list[CounterNotice]:
     for counter in due:
         try:
             done = _restore_if_due(counter, now)
-        except TransitionNotAllowed:
+        except (TransitionNotAllowed, DatabaseError):
+            # Another process changed the case, or the database refused (a deadlock): the
+            # next run tries again; the other restorations go ahead.
             logger.warning("Due restoration of %s not carried out", counter, exc_info=True)
             continue
         if done is not None:

@@ -29,11 +29,10 @@ for review):
 - **Open**: received in the quarter and still waiting for a moderator when the report is
   made.
 
-The first decision is ``decided_at``, except for a case decided again later (restored,
-kept down, or reversed on review): ``moderation.services`` writes every later decision's
-time over ``decided_at`` too, so for those cases the time of the first decision is read from
-the audit trail (:class:`~moderation.models.Event`), falling back to ``decided_at`` when the
-trail has none.
+The first decision is ``decided_at``: ``moderation.services`` sets it once and records
+later decisions (restored, kept down, reversed on review) in the audit trail only. For a
+case decided again, the first decision is still read from the audit trail
+(:class:`~moderation.models.Event`), the legal record, falling back to ``decided_at``.
 """
 
 import datetime as dt
@@ -253,8 +252,7 @@ KINDS = (NOTICES, REPORTS, COUNTER_NOTICES, REVIEWS)
 
 def _in_window(quarter: Quarter) -> Q:
     """Cases that may have been received or first decided in ``quarter``: received before
-    its end, and received or (last) decided since its start. A first decision lies between
-    receipt and the last decision, so nothing decided in the quarter is missed."""
+    its end, and received or first decided since its start."""
     return Q(received_at__lt=quarter.end) & (
         Q(received_at__gte=quarter.start) | Q(decided_at__gte=quarter.start)
     )

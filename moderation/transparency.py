@@ -343,9 +343,6 @@ def transparency_data(request, fmt):
     return _attachment(response, f"newsroom-transparency-{quarter}.{fmt}")
 
 
-#: Notices claiming one of these rights protect a person the article is about: the rights
-#: holder and the work description would name them, so the export withholds both.
-PERSONAL_RIGHTS = frozenset({Notice.Right.REPUTATION, Notice.Right.PRIVACY, Notice.Right.PORTRAIT})
 INDIVIDUAL = "individual"
 WITHHELD = "withheld"
 
@@ -380,12 +377,9 @@ def lumen_record(notice: Notice, absolute_url) -> dict:
     portrait right); otherwise ``"withheld"``, as they could identify a person.
     """
     sender = notice.organisation.strip() or INDIVIDUAL
-    # Free text is published only when an organisation claims a work: an individual's
-    # description of their work, or of a person's rights, can name or identify people.
-    publishable = sender != INDIVIDUAL and notice.right not in PERSONAL_RIGHTS
     # The person or company an agent acts for may be a private person.
     principal = sender if notice.capacity == Notice.Capacity.RIGHTS_HOLDER else WITHHELD
-    if publishable:
+    if notice.work_is_publishable():
         works = [{"description": notice.work, "url": notice.work_url}]
     else:
         works = [{"description": WITHHELD, "url": ""}]

@@ -6,6 +6,7 @@ submission before anything else can fail) and redirects to the private status pa
 first view is the receipt.
 """
 
+import logging
 import re
 from urllib.parse import unquote
 
@@ -36,6 +37,8 @@ from .forms import (
 from .models import CounterNotice, Evidence, Notice, Report
 from .workflow import CounterNoticeStatus, NoticeStatus
 
+logger = logging.getLogger(__name__)
+
 #: Tracking number prefixes and their models.
 CASE_MODELS = {model.prefix: model for model in (Notice, Report, CounterNotice)}
 TRACKING_NUMBER = re.compile(r"^(TD|RPT|CN)-\d{4}-\d{6,}$", re.IGNORECASE)
@@ -57,14 +60,20 @@ def over_rate_limit(request, group: str = PUBLIC_FORMS) -> bool:
     ``settings.MODERATION_RATE_LIMIT`` (e.g. ``"5/h"``), counted in Django's cache, which all
     workers share (Redis in production; the database cache by default, where the count is
     made inside the submission's transaction and so serialized by SQLite's write lock)."""
-    return is_ratelimited(
-        request,
-        group=group,
-        key=_rate_key,
-        rate=settings.MODERATION_RATE_LIMIT,
-        method="POST",
-        increment=True,
-    )
+    try:
+        return is_ratelimited(
+            request,
+            group=group,
+            key=_rate_key,
+            rate=settings.MODERATION_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        )
+    except Exception:
+        # The cache is down (Redis unreachable): take the submission rather than refuse
+        # everyone or fail; nothing reported may be lost.
+        logger.exception("Rate limit not checked: the cache is unavailable")
+        return False
 
 
 def rate_limited_message(files: bool = False) -> str:

@@ -13,6 +13,7 @@ Illegal-content report::
 
     received ─start_review→ in_review ─take_action→ action_taken ─restore→ restored
         └───────take_action / no_action────────┘  └no_action→ no_action ─reverse→ action_taken
+    already_removed ─reopen→ received   (when the article comes back)
 
 Counter-notice (Regulation Art. 16–17, Civil Code Art. 1196)::
 
@@ -21,9 +22,10 @@ Counter-notice (Regulation Art. 16–17, Civil Code Art. 1196)::
 
 Request for review (DSA Art. 20): ``open ─uphold→ upheld`` or ``open ─reverse→ reversed``.
 
-A case is created in its initial state; a notice that repeats an open one by the same sender
-for the same article is created ``duplicate``, and a report on an article that is already
-taken down is created ``already_removed``; neither state has a way out.
+A case is created in its initial state; a notice wholly covered by an open one of the same
+sender is created ``duplicate``, and a report on an article that is already taken down is
+created ``already_removed``; the only way out of either is ``reopen``, made by the services
+when the earlier notice is rejected or the article comes back.
 """
 
 from dataclasses import dataclass
@@ -110,6 +112,9 @@ WORKFLOWS: dict[str, dict[str, Transition]] = {
         Transition("no_action", (R.RECEIVED, R.IN_REVIEW), R.NO_ACTION, _("take no action")),
         Transition("restore", (R.ACTION_TAKEN,), R.RESTORED, _("restore the article")),
         Transition("reverse", (R.NO_ACTION,), R.ACTION_TAKEN, _("reverse: withdraw")),
+        # A report closed because its article was already down is examined after all when
+        # that article comes back.
+        Transition("reopen", (R.ALREADY_REMOVED,), R.RECEIVED, _("reopen"), decision=False),
     ),
     "counter_notice": _table(
         Transition("start_review", (C.RECEIVED,), C.IN_REVIEW, _("start review"), decision=False),

@@ -86,9 +86,16 @@ def test_a_restoration_waits_for_its_due_time_and_for_a_reported_lawsuit(
 ):
     waiting, _notice, waiting_article = accepted_counter_notice(moderator)
     held, _other, held_article = accepted_counter_notice(
-        moderator, accepted_at=timezone.now() - dt.timedelta(days=20)
+        moderator, accepted_at=timezone.now() - dt.timedelta(days=16)
     )
-    services.report_legal_action(counter=held, note="已向某某区人民法院起诉。")
+    # Reported in time, an hour before the waiting period ended (yesterday); a moderator
+    # now has 3 working days from then, so nothing is overdue yet.
+    services.report_legal_action(
+        counter=held,
+        note="已向某某区人民法院起诉。",
+        now=held.restore_due_at - dt.timedelta(hours=1),
+    )
+    assert held.restore_due_at < timezone.now()
 
     status, output = run("--quiet")
 

@@ -287,3 +287,100 @@ def test_an_image_added_while_the_article_is_down_is_withheld(
         image = ArticleImageFactory(article=Article.objects.get(pk=article.pk))
     assert not (settings.MEDIA_ROOT / image.rendition.name).exists()
     assert (settings.PRIVATE_MEDIA_ROOT / "withheld" / image.rendition.name).exists()
+
+
+def test_a_notice_still_holds_an_article_its_other_counter_notice_did_not_restore(moderator):
+    """A is withdrawn on a report; notice N then names A and B. B's counter-notice restores
+    B, A's is rejected. When the report is reversed on review, N still keeps A down."""
+    reviewer = make_user("moderator", username="mod-h3")
+    a, b = ArticleFactory(published=True), ArticleFactory(published=True)
+    report = services.submit_report(
+        article=a, data={"category": "rumour", "explanation": "谣言", "contact_name": "",
+                         "contact_email": ""},
+    ).case  # fmt: skip
+    services.decide_report(report, moderator, REASONS, take_action=True)
+    notice = services.submit_notice(articles=[a, b], data=notice_fields()).case
+    services.accept_notice(notice, moderator, REASONS)
+    for article, accept in ((b, True), (a, False)):
+        counter = services.submit_counter_notice(
+            notice=notice, article=article, data=counter_fields()
+        ).case
+        if accept:
+            services.accept_counter_notice(counter, moderator, REASONS)
+            services.restore_after_counter_notice(counter, moderator, REASONS)
+        else:
+            services.reject_counter_notice(counter, moderator, REASONS)
+    review = services.submit_review_request(case=report, role="poster", explanation="不是谣言")
+    services.decide_review(review, reviewer, REASONS, reverse=True)
+    assert Article.objects.get(pk=b.pk).removed_at is None
+    assert Article.objects.get(pk=a.pk).removed_at is not None  # N still holds it
+    assert Article.objects.get(pk=a.pk).removal_reason == "rights_notice"
+
+
+def test_a_notice_naming_further_articles_is_not_a_duplicate(moderator):
+    a, b = ArticleFactory(published=True), ArticleFactory(published=True)
+    first = services.submit_notice(articles=[a], data=notice_fields()).case
+    second = services.submit_notice(articles=[a, b], data=notice_fields()).case
+    assert second.status == "received" and second.duplicate_of is None
+    third = services.submit_notice(articles=[a], data=notice_fields()).case
+    assert third.status == "duplicate" and third.duplicate_of == first
+
+
+def test_a_report_closed_as_already_down_is_reopened_when_the_article_comes_back(moderator):
+    article = ArticleFactory(published=True)
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    services.accept_notice(notice, moderator, REASONS)
+    report = services.submit_report(
+        article=article, data={"category": "rumour", "explanation": "谣言", "contact_name": "",
+                               "contact_email": ""},
+    ).case  # fmt: skip
+    assert report.status == "already_removed"
+    review = services.submit_review_request(case=notice, role="poster", explanation="有授权")
+    services.decide_review(review, make_user("moderator", username="mod-h4"), REASONS, reverse=True)
+    report.refresh_from_db()
+    assert report.status == "received" and report.decided_at is None
+    assert report.due_at > timezone.now()
+
+
+def test_a_lawsuit_cannot_be_reported_after_the_waiting_period(moderator):
+    article = ArticleFactory(published=True)
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    services.accept_notice(notice, moderator, REASONS)
+    counter = services.submit_counter_notice(
+        notice=notice, article=article, data=counter_fields()
+    ).case
+    services.accept_counter_notice(counter, moderator, REASONS)
+    counter.refresh_from_db()
+    with pytest.raises(services.NotAllowed):
+        services.report_legal_action(
+            counter=counter, note="迟到", now=counter.restore_due_at + dt.timedelta(seconds=1)
+        )
+    services.report_legal_action(counter=counter, note="已起诉")
+    with pytest.raises(services.NotAllowed):
+        services.report_legal_action(counter=counter, note="再次")
+
+
+def test_a_submission_is_taken_when_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    article = ArticleFactory(published=True)
+    response = client.post(REPORT_URL, report_data(article))
+    assert response.status_code == 302
+    assert article.reports.count() == 1
+
+
+def test_the_short_url_of_a_withdrawn_takedown_leads_to_its_451(client, moderator):
+    from django.urls import reverse
+
+    from articles import services as article_services
+
+    article = ArticleFactory(published=True)
+    notice = services.submit_notice(articles=[article], data=notice_fields()).case
+    services.accept_notice(notice, moderator, REASONS)
+    article_services.withdraw(Article.objects.get(pk=article.pk))
+    response = client.get(reverse("articles:detail-short", args=[article.pk]), follow=True)
+    assert response.status_code == 451

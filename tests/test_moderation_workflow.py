@@ -281,7 +281,7 @@ DIRECT = {
 }
 
 #: Transitions only the services make on their own (no moderator calls them): tested apart.
-SYSTEM_ONLY = {("notice", "reopen")}
+SYSTEM_ONLY = {("notice", "reopen"), ("report", "reopen")}
 ALLOWED = [
     pytest.param(kind, name, source, id=f"{kind}-{name}-from-{source}")
     for kind, table in workflow.WORKFLOWS.items()
@@ -346,7 +346,9 @@ def test_the_table_covers_every_state_and_every_transition_leads_to_a_state():
             assert set(move.sources) <= set(STATES[kind])
         assert set(workflow.OPEN_STATES[kind]) <= set(STATES[kind])
     assert [move.name for move in workflow.allowed("notice", NoticeStatus.DUPLICATE)] == ["reopen"]
-    assert not workflow.allowed("report", ReportStatus.ALREADY_REMOVED)
+    assert [move.name for move in workflow.allowed("report", ReportStatus.ALREADY_REMOVED)] == [
+        "reopen"
+    ]
 
 
 @pytest.mark.parametrize("kind", list(workflow.WORKFLOWS))
@@ -927,7 +929,7 @@ def test_the_immediate_policy_restores_when_the_counter_notice_is_accepted(
     assert Article.objects.published().filter(pk=cases.article.pk).exists()
     assert [e.action for e in counter.events()] == ["submit", "accept", "restore"]
     [forwarded] = [m for m in sent_to(CLAIMANT_EMAIL) if counter.tracking_number in m.body]
-    assert "已恢复该文章" in forwarded.body
+    assert "文章已恢复" in forwarded.body
 
 
 def test_restoring_one_article_of_a_notice_keeps_the_notice_accepted_while_another_is_down(

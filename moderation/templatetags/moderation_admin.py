@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from .. import deadlines, workflow
 from ..models import CounterNotice, Notice, Report, ReviewRequest
-from ..workflow import OPEN_STATES
 
 register = template.Library()
 
@@ -71,7 +70,7 @@ def dashboard_numbers(now: dt.datetime | None = None) -> dict:
     - ``totals``: the same four counts over all kinds;
     - ``weeks``: the last :data:`WEEKS` weeks (Monday to Sunday, the current one last), each
       ``{"start": date, "received": n, "decided": n}`` over all kinds. "Decided" counts a
-      case in the week of its latest decision (``decided_at``), automatic closures (a
+      case in the week of its first decision (``decided_at``), automatic closures (a
       duplicate notice, a report on an article already down, a restoration by
       ``moderation_due``) included;
     - ``chart``: the geometry of the SVG bar chart of ``weeks`` (see :func:`chart`).
@@ -92,15 +91,15 @@ def dashboard_numbers(now: dt.datetime | None = None) -> dict:
 
     kinds = []
     for model in CASE_MODELS:
-        open_states = OPEN_STATES[model.kind]
-        rows = model.objects.filter(
-            Q(status__in=open_states)
+        cases = model.objects.with_open_flag()
+        rows = cases.filter(
+            model.objects.open_condition()
             | Q(received_at__gte=first_week)
             | Q(decided_at__gte=first_week)
-        ).values_list("status", "received_at", "due_at", "decided_at")
+        ).values_list("open_now", "received_at", "due_at", "decided_at")
         counts = {"open": 0, "due_today": 0, "overdue": 0, "decided": 0}
-        for status, received_at, due_at, decided_at in rows:
-            if status in open_states:
+        for open_now, received_at, due_at, decided_at in rows:
+            if open_now:
                 counts["open"] += 1
                 if due_at < now:
                     counts["overdue"] += 1
