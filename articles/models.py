@@ -192,6 +192,7 @@ class Article(models.Model):
         """Why a published article was taken down (see :func:`articles.services.take_down`)."""
 
         RIGHTS_NOTICE = "rights_notice", _("rights holder's notice")
+        PERSONAL_RIGHTS_NOTICE = "personal_notice", _("notice about a person's rights")
         ILLEGAL_CONTENT = "illegal_content", _("illegal content report")
 
     title = models.CharField(_("title"), max_length=255)
@@ -383,6 +384,13 @@ class Article(models.Model):
     def is_removed(self):
         """True while the article is taken down (it answers HTTP 451)."""
         return self.removed_at is not None
+
+    @property
+    def tombstone_shows_title(self) -> bool:
+        """Whether the 451 page may repeat the title: only after a notice about a work. The
+        title of an article removed as illegal, or for a person's reputation, privacy or
+        portrait, may itself be what was removed."""
+        return self.removal_reason == self.Removal.RIGHTS_NOTICE
 
 
 @receiver(pre_save, sender=Article)

@@ -690,6 +690,15 @@ def _public_notice_for(article: Article, notices) -> str:
     return "\n\n".join(notice.redacted_text() for notice in notices)
 
 
+def removal_reason(notice: Notice) -> str:
+    """The ``Article.Removal`` reason of a takedown after ``notice``: about a person's
+    rights (reputation, privacy, portrait), whose tombstone hides the title, or about a
+    work."""
+    if notice.right in Notice.PERSONAL_RIGHTS:
+        return Article.Removal.PERSONAL_RIGHTS_NOTICE
+    return Article.Removal.RIGHTS_NOTICE
+
+
 def _take_down(article: Article, reason: str, now) -> None:
     """Take ``article`` down for ``reason``; when it is down already, keep the first
     takedown's time and reason and only add this notice to what the tombstone publishes."""
@@ -708,7 +717,7 @@ def _take_down_for_notice(notice: Notice, event: Event, now) -> None:
     reached = []
     # Articles are locked in id order everywhere, so two transactions cannot deadlock.
     for article in notice.articles.select_related("poster").order_by("pk"):
-        _take_down(article, Article.Removal.RIGHTS_NOTICE, now)
+        _take_down(article, removal_reason(notice), now)
         email = _poster_email(article)
         if email:
             reached.append((email, article))
@@ -746,7 +755,7 @@ def _restore_articles(case, articles, now) -> list[Article]:
             ):
                 _reopen_report(report, now)
             continue
-        reason = Article.Removal.RIGHTS_NOTICE if notices else Article.Removal.ILLEGAL_CONTENT
+        reason = removal_reason(notices[0]) if notices else Article.Removal.ILLEGAL_CONTENT
         article_services.take_down(
             article, reason, public_notice=_public_notice_for(article, notices),
             at=article.removed_at,

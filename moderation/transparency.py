@@ -395,8 +395,14 @@ def lumen_record(notice: Notice, absolute_url) -> dict:
         "right_claimed": notice.right,
         "right_claimed_label": str(notice.get_right_display()),
         "works": works,
+        # For a person's rights the slug (the title) may be what was removed: short URLs.
         "infringing_urls": [
-            absolute_url(article.get_absolute_url()) for article in notice.articles.all()
+            absolute_url(
+                reverse("articles:detail-short", args=[article.pk])
+                if notice.right in Notice.PERSONAL_RIGHTS
+                else article.get_absolute_url()
+            )
+            for article in notice.articles.all()
         ],
         "action": action,
         "action_label": str(ACTIONS[action]),

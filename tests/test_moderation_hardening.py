@@ -384,3 +384,13 @@ def test_the_short_url_of_a_withdrawn_takedown_leads_to_its_451(client, moderato
     article_services.withdraw(Article.objects.get(pk=article.pk))
     response = client.get(reverse("articles:detail-short", args=[article.pk]), follow=True)
     assert response.status_code == 451
+
+
+def test_a_tombstone_after_a_personal_rights_notice_hides_the_title(client, moderator):
+    article = ArticleFactory(published=True, title="某某某涉嫌违法的传闻")
+    notice = services.submit_notice(articles=[article], data=notice_fields(right="reputation")).case
+    services.accept_notice(notice, moderator, REASONS)
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 451
+    html = page.content.decode()
+    assert "某某某涉嫌违法的传闻" not in html and "人格权益" in html

@@ -163,7 +163,9 @@ def test_a_taken_down_article_answers_451_with_a_tombstone(
     assert response["Link"] == '<http://testserver/>; rel="blocked-by"'
     assert "no-cache" in response["Cache-Control"]
     html = response.content.decode()
-    assert story.title in html
+    # The title is repeated only after a notice about a work: after an illegal-content
+    # report the title may itself be what was removed.
+    assert (story.title in html) == (how == "notice")
     assert wording in html and other not in html
     taken_down = timezone.localtime(story.removed_at)
     assert f"{taken_down:%Y-%m-%d %H:%M}" in html
