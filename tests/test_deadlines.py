@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from moderation import deadlines, services
 from moderation.models import Notice
 from tests.factories import ArticleFactory
-from tests.test_moderation_workflow import notice_data
+from tests.moderation_cases import notice_data
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC

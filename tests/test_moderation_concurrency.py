@@ -30,7 +30,7 @@ from moderation.workflow import (
     TransitionNotAllowed,
 )
 from tests.factories import ArticleFactory, make_user, moderators_group
-from tests.test_moderation_workflow import (
+from tests.moderation_cases import (
     IP,
     REASONS,
     counter_data,

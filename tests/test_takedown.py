@@ -18,7 +18,7 @@ from tests.factories import (
     CategoryFactory,
     make_user,
 )
-from tests.test_moderation_workflow import (
+from tests.moderation_cases import (
     REASONS,
     make_moderator,
     submit_notice,
