@@ -96,10 +96,7 @@ def take_down(article: Article, reason: str, *, public_notice: str = "", at=None
     if reason not in Article.Removal.values:
         raise ValueError(f"Unknown takedown reason: {reason!r}")
     already_down = article.removed_at is not None
-    article.removed_at = at or timezone.now()
-    article.removal_reason = reason
-    article.removal_notice = public_notice
-    article.save(update_fields=["removed_at", "removal_reason", "removal_notice", "updated_at"])
+    _set_removal(article, at or timezone.now(), reason, public_notice)
     if not already_down:
         transaction.on_commit(partial(move_renditions, article.pk, withhold=True), robust=True)
     return article
@@ -110,13 +107,17 @@ def restore(article: Article) -> Article:
     """Bring a taken-down ``article`` back exactly as it was (status, publish time, body,
     images, tags and view count are untouched by a takedown)."""
     was_down = article.removed_at is not None
-    article.removed_at = None
-    article.removal_reason = ""
-    article.removal_notice = ""
-    article.save(update_fields=["removed_at", "removal_reason", "removal_notice", "updated_at"])
+    _set_removal(article, None, "", "")
     if was_down:
         transaction.on_commit(partial(move_renditions, article.pk, withhold=False), robust=True)
     return article
+
+
+def _set_removal(article: Article, removed_at, reason: str, public_notice: str) -> None:
+    article.removed_at = removed_at
+    article.removal_reason = reason
+    article.removal_notice = public_notice
+    article.save(update_fields=["removed_at", "removal_reason", "removal_notice", "updated_at"])
 
 
 #: Folder of the private storage that holds the renditions of taken-down articles.

@@ -6,7 +6,6 @@ file name or the browser's declared type; images must also open in Pillow within
 ``settings.EVIDENCE_MAX_FILES`` files of ``settings.EVIDENCE_MAX_BYTES`` bytes each.
 """
 
-import hashlib
 import warnings
 
 import filetype
@@ -64,13 +63,7 @@ def check_upload(upload) -> EvidenceUpload:
     if content_type != "application/pdf":
         _check_image(upload, name)
     upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return EvidenceUpload(
-        file=upload, content_type=content_type, size=upload.size, sha256=digest.hexdigest()
-    )
+    return EvidenceUpload(file=upload, content_type=content_type, size=upload.size)
 
 
 TOO_MANY_PIXELS = gettext_lazy(

@@ -68,42 +68,29 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(tracking_number__iexact=tracking_number.strip()).first()
 
 
-class Case(models.Model):
-    """What notices, reports and counter-notices share: a tracking number, the time of
-    receipt and the 3-working-day due time, who sent it from where, private status links
-    (stored as token hashes) and who decided it when."""
+def status_field(choices: type[models.TextChoices], initial: str) -> models.CharField:
+    """The indexed, read-only ``status`` field of a kind of case: ``choices`` from
+    :mod:`moderation.workflow`, starting in ``initial``; only the services change it."""
+    return models.CharField(
+        _("status"), max_length=16, choices=choices, default=initial, db_index=True,
+        editable=False,
+    )  # fmt: skip
+
+
+class Moderated(models.Model):
+    """What every kind of case, requests for review included, shares: a state, the time
+    of receipt and the 3-working-day due time, the sender's IP, and who first decided it
+    when. Subclasses set ``kind`` and a ``status`` field (:func:`status_field`)."""
 
     #: The workflow name (see :data:`moderation.workflow.WORKFLOWS`).
     kind = ""
-    #: The tracking number prefix, e.g. ``TD`` in ``TD-2026-000123``.
-    prefix = ""
 
-    # NULL (not "") for the instant between the insert and numbering, since unique allows
-    # many NULLs; see services._number().
-    tracking_number = models.CharField(  # noqa: DJ001
-        _("tracking number"), max_length=24, unique=True, null=True, editable=False
-    )
     received_at = models.DateTimeField(
         _("received at"), default=timezone.now, db_index=True, editable=False
     )
     due_at = models.DateTimeField(_("due"), db_index=True, editable=False)
-    submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed-in submitter"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
     submitter_ip = models.GenericIPAddressField(
         _("submitter IP"), null=True, blank=True, editable=False
-    )
-    # Status links carry HMAC tokens derived from this nonce and SECRET_KEY (see token_for):
-    # e-mails can repeat a link later, and the database alone does not reveal working links.
-    token_nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
-    poster_notified_at = models.DateTimeField(
-        _("poster told"), null=True, blank=True, editable=False
     )
     # The first decision (later ones, such as a restoration, are in the audit trail).
     decided_at = models.DateTimeField(
@@ -118,16 +105,12 @@ class Case(models.Model):
         related_name="+",
         editable=False,
     )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         abstract = True
         ordering = ["due_at", "pk"]
-
-    def __str__(self):
-        return self.tracking_number or f"{self.prefix}-?"
 
     @property
     def is_open(self) -> bool:
@@ -140,6 +123,46 @@ class Case(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
+
+    def events(self):
+        """The audit events of this case, oldest first."""
+        return Event.objects.for_object(self)
+
+
+class Case(Moderated):
+    """What notices, reports and counter-notices add: a tracking number, the signed-in
+    submitter, private status links (HMAC tokens) and when the poster was told."""
+
+    #: The tracking number prefix, e.g. ``TD`` in ``TD-2026-000123``.
+    prefix = ""
+
+    # NULL (not "") for the instant between the insert and numbering, since unique allows
+    # many NULLs; see services._number().
+    tracking_number = models.CharField(  # noqa: DJ001
+        _("tracking number"), max_length=24, unique=True, null=True, editable=False
+    )
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed-in submitter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Status links carry HMAC tokens derived from this nonce and SECRET_KEY (see token_for):
+    # e-mails can repeat a link later, and the database alone does not reveal working links.
+    token_nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    poster_notified_at = models.DateTimeField(
+        _("poster told"), null=True, blank=True, editable=False
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta(Moderated.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.tracking_number or f"{self.prefix}-?"
 
     def token_for(self, role: str, article=None) -> str:
         """The private status-link token of ``role``: ``"sender"``, or ``"poster"`` (of a
@@ -188,10 +211,6 @@ class Case(models.Model):
         link = self.link_for_token(token)
         return link[0] if link else None
 
-    def events(self):
-        """The audit events of this case, oldest first."""
-        return Event.objects.for_object(self)
-
 
 class Notice(Case):
     """A takedown notice (删稿) from a rights holder or their agent, with the elements that
@@ -212,14 +231,7 @@ class Notice(Case):
         PORTRAIT = "portrait", _("right of portrait")
         OTHER = "other", _("other right")
 
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=NoticeStatus,
-        default=NoticeStatus.RECEIVED,
-        db_index=True,
-        editable=False,
-    )
+    status = status_field(NoticeStatus, NoticeStatus.RECEIVED)
     articles = models.ManyToManyField(
         Article,
         verbose_name=_("articles"),
@@ -288,6 +300,13 @@ class Notice(Case):
 
     def poster_article_ids(self) -> list[int]:
         return list(NoticeArticle.objects.filter(notice=self).values_list("article_id", flat=True))
+
+    def restoration_awaiting_claimant(self) -> "CounterNotice | None":
+        """The accepted counter-notice whose restoration waits, with no complaint or lawsuit
+        reported yet: the one the claimant may still hold (Civil Code Art. 1196)."""
+        return self.counter_notices.filter(
+            status=CounterNoticeStatus.WAITING, legal_action_reported_at__isnull=True
+        ).first()
 
     #: Rights whose notices are about a person: their work text and explanation may name
     #: the very personal data the notice asks to remove, so they are never published.
@@ -365,14 +384,7 @@ class Report(Case):
         RUMOUR = "rumour", _("rumour")
         OTHER = "other", _("other")
 
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=ReportStatus,
-        default=ReportStatus.RECEIVED,
-        db_index=True,
-        editable=False,
-    )
+    status = status_field(ReportStatus, ReportStatus.RECEIVED)
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.PROTECT, related_name="reports"
     )
@@ -398,14 +410,7 @@ class CounterNotice(Case):
     kind = "counter_notice"
     prefix = "CN"
 
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=CounterNoticeStatus,
-        default=CounterNoticeStatus.RECEIVED,
-        db_index=True,
-        editable=False,
-    )
+    status = status_field(CounterNoticeStatus, CounterNoticeStatus.RECEIVED)
     notice = models.ForeignKey(
         Notice,
         verbose_name=_("notice"),
@@ -438,7 +443,7 @@ class CounterNotice(Case):
         verbose_name_plural = _("counter-notices")
 
 
-class ReviewRequest(models.Model):
+class ReviewRequest(Moderated):
     """A request to review a decision on a notice or report, filed from a private status link
     by its sender or the article's poster within 6 months of the decision (DSA Art. 20(1)),
     answered by a moderator other than the one who decided (DSA Art. 20(6))."""
@@ -449,14 +454,7 @@ class ReviewRequest(models.Model):
         SENDER = "sender", _("sender (claimant or reporter)")
         POSTER = "poster", _("poster")
 
-    status = models.CharField(
-        _("status"),
-        max_length=16,
-        choices=ReviewStatus,
-        default=ReviewStatus.OPEN,
-        db_index=True,
-        editable=False,
-    )
+    status = status_field(ReviewStatus, ReviewStatus.OPEN)
     notice = models.ForeignKey(
         Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews",
         editable=False,
@@ -474,26 +472,8 @@ class ReviewRequest(models.Model):
     )
     role = models.CharField(_("filed by"), max_length=8, choices=Role, editable=False)
     explanation = models.TextField(_("why the decision should change"))
-    received_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
-    due_at = models.DateTimeField(_("due"), db_index=True, editable=False)
-    submitter_ip = models.GenericIPAddressField(
-        _("submitter IP"), null=True, blank=True, editable=False
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
 
-    objects = CaseQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["due_at", "pk"]
+    class Meta(Moderated.Meta):
         verbose_name = _("request for review")
         verbose_name_plural = _("requests for review")
         constraints = [
@@ -511,17 +491,10 @@ class ReviewRequest(models.Model):
     def case(self) -> Notice | Report:
         return self.notice or self.report
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATES[self.kind]
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.is_open and self.due_at < timezone.now()
-
-    def events(self):
-        return Event.objects.for_object(self)
-
+#: The kinds of case with a tracking number, and every kind a moderator decides.
+TRACKED_CASES = (Notice, Report, CounterNotice)
+ALL_CASES = (*TRACKED_CASES, ReviewRequest)
 
 #: File name extension of each accepted evidence type.
 EVIDENCE_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}

@@ -14,7 +14,7 @@ import logging
 import smtplib
 import time
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +22,7 @@ from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,7 +89,16 @@ class EvidenceUpload:
     file: object  # django.core.files.uploadedfile.UploadedFile
     content_type: str  # application/pdf, image/jpeg or image/png
     size: int  # bytes
-    sha256: str = field(default="")
+    sha256: str = ""  # hex digest of the content; computed when not given
+
+    def __post_init__(self):
+        if not self.sha256:
+            digest = hashlib.sha256()
+            self.file.seek(0)
+            for chunk in self.file.chunks():
+                digest.update(chunk)
+            self.file.seek(0)
+            object.__setattr__(self, "sha256", digest.hexdigest())
 
 
 # --- Audit ----------------------------------------------------------------------------------
@@ -226,18 +236,11 @@ def _attach_evidence(uploads, **owner) -> list[Evidence]:
     stored = []
     for upload in uploads:
         upload.file.seek(0)
-        digest = upload.sha256
-        if not digest:
-            hasher = hashlib.sha256()
-            for chunk in upload.file.chunks():
-                hasher.update(chunk)
-            digest = hasher.hexdigest()
-            upload.file.seek(0)
         evidence = Evidence(
             original_name=(upload.file.name or "file")[:255],
             content_type=upload.content_type,
             size=upload.size,
-            sha256=digest,
+            sha256=upload.sha256,
             **owner,
         )
         evidence.file.save(upload.file.name or "file", upload.file, save=False)
@@ -328,8 +331,6 @@ def _notify_moderators(case) -> None:
 
 def admin_path(case) -> str:
     """Path of ``case``'s page in the admin."""
-    from django.urls import reverse
-
     meta = case._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[case.pk])
 
@@ -397,7 +398,7 @@ def submit_notice(
         notice.duplicate_of = earlier
         notice.decided_at = now
     else:
-        same_work = workflow_same_work(notice, article_ids)
+        same_work = _same_work(notice, article_ids)
         notice.repeat_of = (
             same_sender.filter(same_work, status=NoticeStatus.RESTORED)
             .order_by("-decided_at")
@@ -434,7 +435,7 @@ def submit_notice(
     return Submission(notice, earlier)
 
 
-def workflow_same_work(notice: Notice, article_ids):
+def _same_work(notice: Notice, article_ids):
     """The condition "a notice about the same work as ``notice``": one of the same articles,
     the same non-empty work URL, or the same work description (case and spaces ignored)."""
     condition = Q(articles__in=article_ids)
@@ -565,6 +566,28 @@ def last_decision(case) -> Event | None:
     return case.events().exclude(facts="").last()
 
 
+def review_refusal(case, now=None) -> str:
+    """Why a request for review of ``case``'s decision cannot be filed at ``now``, or ``""``
+    when it can: only a notice or report, decided, in a state a review can reverse
+    (:data:`moderation.workflow.REVERSALS`), within ``MODERATION_REVIEW_WINDOW_DAYS`` of the
+    decision (DSA Art. 20(1)), with no review open."""
+    if not isinstance(case, Notice | Report):
+        return _("There is no decision to review yet.")
+    decision = last_decision(case)
+    if decision is None or case.is_open:
+        return _("There is no decision to review yet.")
+    if case.status not in workflow.REVERSALS[case.kind]:
+        return _(
+            "This decision has already been changed or closed; it can no longer be reviewed here."
+        )
+    window = dt.timedelta(days=settings.MODERATION_REVIEW_WINDOW_DAYS)
+    if (now or timezone.now()) > decision.created_at + window:
+        return _("The time to request a review of this decision has passed.")
+    if case.reviews.open().exists():
+        return _("A review of this decision is already open.")
+    return ""
+
+
 @transaction.atomic
 def submit_review_request(
     *, case: Notice | Report, role: str, explanation: str, ip=None, now=None
@@ -578,25 +601,13 @@ def submit_review_request(
     """
     now = now or timezone.now()
     case = type(case).objects.select_for_update().get(pk=case.pk)
-    decision = last_decision(case)
-    if decision is None or case.is_open:
-        raise NotAllowed(_("There is no decision to review yet."))
-    if case.status not in workflow.REVERSALS[case.kind]:
-        raise NotAllowed(
-            _(
-                "This decision has already been changed or closed; it can no longer be reviewed "
-                "here."
-            )
-        )
-    window = dt.timedelta(days=settings.MODERATION_REVIEW_WINDOW_DAYS)
-    if now > decision.created_at + window:
-        raise NotAllowed(_("The time to request a review of this decision has passed."))
-    if case.reviews.open().exists():
-        raise NotAllowed(_("A review of this decision is already open."))
+    refusal = review_refusal(case, now)
+    if refusal:
+        raise NotAllowed(refusal)
     review = ReviewRequest(
         role=role,
         explanation=explanation,
-        decision=decision,
+        decision=last_decision(case),
         received_at=now,
         due_at=deadlines.response_due(now),
         submitter_ip=ip,

@@ -30,20 +30,17 @@ for review):
   made.
 
 The first decision is ``decided_at``: ``moderation.services`` sets it once and records
-later decisions (restored, kept down, reversed on review) in the audit trail only. For a
-case decided again, the first decision is still read from the audit trail
-(:class:`~moderation.models.Event`), the legal record, falling back to ``decided_at``.
+later decisions (restored, kept down, reversed on review) in the audit trail only.
 """
 
 import datetime as dt
 import re
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
@@ -52,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 
 from . import deadlines
-from .models import CounterNotice, Event, Notice, Report, ReviewRequest
+from .models import CounterNotice, Notice, Report, ReviewRequest
 from .workflow import (
     OPEN_STATES,
     CounterNoticeStatus,
@@ -196,9 +193,6 @@ class Kind:
     category_field: str | None = None
     categories: tuple = ()  # (value, label) pairs, in display order
     closed_on_receipt: str | None = None  # the status of a case closed without a decision
-    # Statuses that only a decision after the first one leads to.
-    later_states: frozenset = frozenset()
-    reviewable: bool = False  # a request for review can reverse its decision
 
     @property
     def workflow(self) -> str:
@@ -217,8 +211,6 @@ NOTICES = Kind(
     category_field="right",
     categories=tuple(Notice.Right.choices),
     closed_on_receipt=NoticeStatus.DUPLICATE,
-    later_states=frozenset({NoticeStatus.RESTORED}),
-    reviewable=True,
 )
 REPORTS = Kind(
     "reports",
@@ -227,14 +219,11 @@ REPORTS = Kind(
     category_field="category",
     categories=tuple(Report.Category.choices),
     closed_on_receipt=ReportStatus.ALREADY_REMOVED,
-    later_states=frozenset({ReportStatus.RESTORED}),
-    reviewable=True,
 )
 COUNTER_NOTICES = Kind(
     "counter_notices",
     CounterNotice,
     CounterNoticeStatus,
-    later_states=frozenset({CounterNoticeStatus.RESTORED, CounterNoticeStatus.KEPT_DOWN}),
 )
 REVIEWS = Kind(
     "reviews",
@@ -258,67 +247,20 @@ def _in_window(quarter: Quarter) -> Q:
     )
 
 
-def _reversed_on_review(kind: Kind):
-    return Exists(
-        ReviewRequest.objects.filter(
-            **{kind.workflow: OuterRef("pk")}, status=ReviewStatus.REVERSED
-        )
-    )
-
-
-def _decided_again(kind: Kind, status: str, reversed_on_review: bool) -> bool:
-    return status in kind.later_states or reversed_on_review
-
-
-def _first_decision_times(cases: dict[type, set[int]]) -> dict[tuple[type, int], dt.datetime]:
-    """The time of the first decision of each case in ``cases`` (model -> pks), from the
-    audit trail: the earliest event that moved it out of an open state to a closed one.
-    One query (none when ``cases`` is empty)."""
-    cases = {model: pks for model, pks in cases.items() if pks}
-    if not cases:
-        return {}
-    types = ContentType.objects.get_for_models(*cases)
-    condition, model_of = Q(), {}
-    for model, pks in cases.items():
-        content_type = types[model]
-        model_of[content_type.pk] = model
-        opens = OPEN_STATES[model.kind]
-        leaves_open = Q(from_state__in=opens) & ~Q(to_state__in=opens)
-        condition |= Q(content_type=content_type, object_id__in=pks) & leaves_open
-    first = {}
-    events = (
-        Event.objects.filter(condition)
-        .order_by()
-        .values_list("content_type_id", "object_id", "created_at")
-    )
-    for content_type_id, object_id, created_at in events:
-        key = (model_of[content_type_id], object_id)
-        if key not in first or created_at < first[key]:
-            first[key] = created_at
-    return first
-
-
 def _load(kinds: Iterable[Kind], quarter: Quarter) -> dict[str, list[CaseRow]]:
-    """The rows of every case of ``kinds`` that may count in ``quarter``, with the first
-    decision time resolved: one query per kind, plus one for the audit trail when some case
-    was decided more than once."""
-    loaded, again = {}, defaultdict(set)
+    """The rows of every case of ``kinds`` that may count in ``quarter``: one query per
+    kind. ``decided_at`` is the first decision (the services set it once)."""
+    loaded = {}
     for kind in kinds:
         queryset = kind.model.objects.filter(_in_window(quarter)).order_by()
-        if kind.reviewable:
-            queryset = queryset.annotate(decided_again=_reversed_on_review(kind))
         columns = ["pk", "status", "received_at", "due_at", "decided_at"]
         columns += [kind.category_field] if kind.category_field else []
-        columns += ["decided_again"] if kind.reviewable else []
         rows = []
         for values in queryset.values(*columns):
             if kind is REVIEWS:
                 category = "notice" if values["notice_id"] else "report"
             else:
                 category = values.get(kind.category_field, "")
-            reversed_on_review = values.get("decided_again", False)
-            if values["decided_at"] and _decided_again(kind, values["status"], reversed_on_review):
-                again[kind.model].add(values["pk"])
             rows.append(
                 CaseRow(
                     values["pk"],
@@ -329,14 +271,8 @@ def _load(kinds: Iterable[Kind], quarter: Quarter) -> dict[str, list[CaseRow]]:
                     values["decided_at"],
                 )
             )
-        loaded[kind] = rows
-    first = _first_decision_times(again)
-    return {
-        kind.key: [
-            row._replace(decided_at=first.get((kind.model, row.pk), row.decided_at)) for row in rows
-        ]
-        for kind, rows in loaded.items()
-    }
+        loaded[kind.key] = rows
+    return loaded
 
 
 # --- Figures --------------------------------------------------------------------------------
@@ -593,14 +529,18 @@ def decided_notices(quarter: Quarter) -> list[Notice]:
     only).
 
     Only the columns a public export may show are loaded: the sender's name, e-mail, phone,
-    postal address, signature, explanation and IP never leave the database here. Three
-    queries, four when a notice was decided more than once.
+    postal address, signature, explanation and IP never leave the database here. Two
+    queries.
     """
     counter_notices = CounterNotice.objects.filter(notice=OuterRef("pk"))
     notices = list(
-        Notice.objects.filter(_in_window(quarter), status__in=DECIDED_NOTICE_STATUSES)
+        Notice.objects.filter(
+            _in_window(quarter),
+            status__in=DECIDED_NOTICE_STATUSES,
+            decided_at__gte=quarter.start,
+            decided_at__lt=quarter.end,
+        )
         .annotate(
-            decided_again=_reversed_on_review(NOTICES),
             counter_notice_filed=Exists(counter_notices),
             restored_after_counter_notice=Exists(
                 counter_notices.filter(status=CounterNoticeStatus.RESTORED)
@@ -623,18 +563,8 @@ def decided_notices(quarter: Quarter) -> list[Notice]:
         .prefetch_related(
             Prefetch("articles", queryset=Article.objects.only("pk", "slug").order_by("pk"))
         )
-        .order_by()
+        .order_by("decided_at", "pk")
     )
-    again = {
-        notice.pk
-        for notice in notices
-        if _decided_again(NOTICES, notice.status, notice.decided_again)
-    }
-    first = _first_decision_times({Notice: again})
-    decided = []
     for notice in notices:
-        notice.first_decided_at = first.get((Notice, notice.pk), notice.decided_at)
-        if notice.first_decided_at is not None and notice.first_decided_at in quarter:
-            decided.append(notice)
-    decided.sort(key=lambda notice: (notice.first_decided_at, notice.pk))
-    return decided
+        notice.first_decided_at = notice.decided_at
+    return notices

@@ -26,7 +26,7 @@ from django_ratelimit.core import is_ratelimited
 from articles.client_ip import client_ip
 from articles.models import Article
 
-from . import services, workflow
+from . import services
 from .forms import (
     CounterNoticeForm,
     LegalActionForm,
@@ -34,13 +34,13 @@ from .forms import (
     ReportForm,
     ReviewRequestForm,
 )
-from .models import CounterNotice, Evidence, Notice, Report
-from .workflow import CounterNoticeStatus, NoticeStatus
+from .models import TRACKED_CASES, CounterNotice, Evidence, Notice
+from .workflow import NoticeStatus
 
 logger = logging.getLogger(__name__)
 
 #: Tracking number prefixes and their models.
-CASE_MODELS = {model.prefix: model for model in (Notice, Report, CounterNotice)}
+CASE_MODELS = {model.prefix: model for model in TRACKED_CASES}
 TRACKING_NUMBER = re.compile(r"^(TD|RPT|CN)-\d{4}-\d{6,}$", re.IGNORECASE)
 TOKEN = re.compile(r"^[0-9a-f]{64}$")
 
@@ -239,12 +239,7 @@ class StatusView(CaseLinkMixin, TemplateView):
         return context
 
     def can_request_review(self) -> bool:
-        case = self.case
-        if isinstance(case, CounterNotice) or case.is_open or case.decided_at is None:
-            return False
-        if case.status not in workflow.REVERSALS[case.kind]:
-            return False
-        return not case.reviews.open().exists()
+        return not services.review_refusal(self.case)
 
     def counter_notice_articles(self):
         case = self.case
@@ -258,9 +253,7 @@ class StatusView(CaseLinkMixin, TemplateView):
         case = self.case
         if self.role != "sender" or not isinstance(case, Notice):
             return None
-        return case.counter_notices.filter(
-            status=CounterNoticeStatus.WAITING, legal_action_reported_at__isnull=True
-        ).first()
+        return case.restoration_awaiting_claimant()
 
 
 class StatusFormView(StatusView):
@@ -296,8 +289,8 @@ class ReviewRequestView(StatusFormView):
         return self.render_to_response(context, status=status)
 
     def submit(self, form):
-        if isinstance(self.case, CounterNotice):
-            raise services.NotAllowed(_("There is no decision to review yet."))
+        if isinstance(self.case, CounterNotice):  # no reviews attached to counter-notices
+            raise services.NotAllowed(services.review_refusal(self.case))
         services.submit_review_request(
             case=self.case,
             role=self.role,

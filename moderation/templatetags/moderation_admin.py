@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import deadlines, workflow
-from ..models import CounterNotice, Notice, Report, ReviewRequest
+from ..models import ALL_CASES
 
 register = template.Library()
 
 #: The kinds of case, in the order the dashboard lists them.
-CASE_MODELS = (Notice, Report, CounterNotice, ReviewRequest)
+CASE_MODELS = ALL_CASES
 
 #: Weeks shown in the chart of received and decided cases, the current one included.
 WEEKS = 13
@@ -208,8 +208,7 @@ def state_label(value: str, case) -> str:
     ``value`` itself when it is not one of them, a dash when empty."""
     if not value:
         return "—"
-    choices = dict(case._meta.get_field("status").flatchoices)
-    return str(choices.get(value, value))
+    return str(workflow.STATE_LABELS[case.kind].get(value, value))
 
 
 @register.filter

@@ -24,19 +24,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from moderation import services
-from moderation.models import CounterNotice, Notice, Report, ReviewRequest
+from moderation.models import ALL_CASES, ReviewRequest
 
 #: Exit status when a case is overdue (1 is left to errors).
 OVERDUE_STATUS = 2
 
 #: The kinds of case, in the order they are listed.
-CASE_MODELS = (Notice, Report, CounterNotice, ReviewRequest)
 
 
 def overdue_cases(now: dt.datetime) -> list:
     """Open cases of every kind whose due time is before ``now`` (aware), oldest due first."""
     cases = []
-    for model in CASE_MODELS:
+    for model in ALL_CASES:
         queryset = model.objects.overdue(now)
         if model is ReviewRequest:
             queryset = queryset.select_related("notice", "report")
