@@ -205,6 +205,12 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         related_name="articles",
     )
+    subtitle = models.CharField(
+        _("subtitle"),
+        max_length=255,
+        blank=True,
+        help_text=_("The line under the title (副标题), e.g. one that starts with ——."),
+    )
     lead = models.TextField(
         _("lead"), blank=True, help_text=_("The 导读: a short summary shown above the text.")
     )

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Article, ArticleImage
+from .models import Article, ArticleImage, Tag
 from .storage import private_storage
 
 #: User agents that are robots, link previewers or command-line clients; their requests are
@@ -184,9 +184,10 @@ def import_article(
             发布人 / IP are never used: they belong to the source site.
 
     Returns:
-        ``(article, created)``. A source counts as imported when an article has the same
-        non-empty ``source_url``, or the same title and ``original_published_at`` (both
-        possibly ``None``); then that article is returned unchanged with ``created=False``.
+        ``(article, created)``; ``parsed.keywords`` become the new article's tags. A
+        source counts as imported when an article has the same non-empty ``source_url``, or
+        the same title and ``original_published_at`` (both possibly ``None``); then that
+        article is returned unchanged with ``created=False``.
 
     Raises:
         django.core.exceptions.ValidationError: a field does not fit the model (too long a
@@ -213,6 +214,7 @@ def import_article(
     nickname_length = Article._meta.get_field("poster_nickname").max_length
     article = Article(
         title=parsed.title,
+        subtitle=parsed.subtitle,
         lead=parsed.lead,
         byline=parsed.byline,
         body=parsed.body_html,
@@ -234,6 +236,20 @@ def import_article(
     except IntegrityError:
         # A concurrent import of the same source won the race (article_unique_source_url).
         return Article.objects.get(source_url=parsed.source_url), False
+    if parsed.keywords:
+        article.tags.add(*_tag_names(parsed.keywords))
     if publish_now:
         publish(article, at=parsed.original_published_at if backdate else None)
     return article, True
+
+
+def _tag_names(keywords) -> list[str]:
+    """Keywords as tag names: stripped, at most the tag name's length, no repeats (tags are
+    case-insensitive)."""
+    limit = Tag._meta.get_field("name").max_length
+    names = {}
+    for keyword in keywords:
+        name = " ".join(str(keyword).split())[:limit]
+        if name:
+            names.setdefault(name.casefold(), name)
+    return list(names.values())

@@ -4,7 +4,9 @@ Every value that differs between a developer's machine and production comes from
 environment variable; the defaults are safe for development only while ``DJANGO_DEBUG`` is on.
 
 Environment variables:
-    DJANGO_SECRET_KEY      required when DEBUG is off (start-up stops with a clear message).
+    DJANGO_SECRET_KEY      required when DEBUG is off (start-up stops with a clear message),
+                           unless DJANGO_SECRET_KEY_FILE (default var/secret_key, which
+                           ``make run`` / ``make setup`` write) names a readable file holding it.
     DJANGO_DEBUG           "1"/"true"/"yes"/"on" turns debug mode on; off unless set.
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost, 127.0.0.1, [::1]).
     DJANGO_HTTPS           "0" when the site is served over plain HTTP (``make run``); on by
@@ -51,13 +53,30 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+
+def read_secret_key() -> str:
+    """The secret key: ``DJANGO_SECRET_KEY``, else the first line of the file named by
+    ``DJANGO_SECRET_KEY_FILE`` (default ``var/secret_key``, written once by ``make setup``),
+    so that ``manage.py`` commands typed after ``make run`` use the site's own key. ``""``
+    when neither gives one."""
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    if key:
+        return key
+    path = Path(os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip() or VAR_DIR / "secret_key")
+    try:
+        return path.read_text(encoding="utf-8").strip().splitlines()[0].strip()
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+
+
+SECRET_KEY = read_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value "
-            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DJANGO_DEBUG=1 for local development."
+            "DJANGO_SECRET_KEY is not set and no key file was found. Set DJANGO_SECRET_KEY to "
+            "a long random value (python3 -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or DJANGO_SECRET_KEY_FILE to a file holding one (`make setup` writes "
+            "var/secret_key), or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 

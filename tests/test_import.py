@@ -459,9 +459,9 @@ def test_utf16_text_with_a_byte_order_mark_imports(tmp_path, encoding):
 
 
 def test_a_file_larger_than_the_limit_is_refused_without_reading_it_all(tmp_path, monkeypatch):
-    from articles import importing
+    from articles.importing import text
 
-    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(text, "MAX_FILE_BYTES", 10_000)
     page = tmp_path / "huge.txt"
     page.write_bytes(TEXT_PAGE.read_bytes() + "正文。".encode() * 5_000)
     with pytest.raises(CommandError, match="larger than"):

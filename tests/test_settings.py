@@ -62,6 +62,49 @@ def test_missing_secret_key_with_debug_off_stops_with_a_clear_message(tmp_path):
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+def test_commands_after_setup_read_the_key_that_make_setup_wrote(tmp_path):
+    """After `make run`, `manage.py COMMAND` works as typed: the key comes from var/secret_key
+    and the commands use the same database as the server."""
+    (tmp_path / "secret_key").write_text("key-written-by-make-setup-0123456789abcdefghij\n")
+    env = {
+        "DJANGO_DEBUG": "0",
+        "NEWSROOM_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+    }
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip().splitlines()[-1] == "key-written-by-make-setup-0123456789abcdefghij"
+    )
+    imported = manage("import_article", ROOT / "tests/fixtures/import/court-forum.txt", env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported article 1" in imported.stdout
+
+
+def test_the_key_file_can_be_named_and_the_variable_wins(tmp_path):
+    key_file = tmp_path / "elsewhere.key"
+    key_file.write_text("key-from-a-named-file-0123456789abcdefghijklmnop")
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    env = {"DJANGO_DEBUG": "0", "NEWSROOM_VAR_DIR": str(tmp_path / "empty")}
+    named = manage("shell", "-c", code, env={**env, "DJANGO_SECRET_KEY_FILE": str(key_file)})
+    assert (
+        named.stdout.strip().splitlines()[-1] == "key-from-a-named-file-0123456789abcdefghijklmnop"
+    )
+    both = manage(
+        "shell",
+        "-c",
+        code,
+        env={**env, "DJANGO_SECRET_KEY_FILE": str(key_file), "DJANGO_SECRET_KEY": "from-env"},
+    )
+    assert both.stdout.strip().splitlines()[-1] == "from-env"
+    missing = manage("check", env={**env, "DJANGO_SECRET_KEY_FILE": str(tmp_path / "nope")})
+    assert missing.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in missing.stderr
+
+
 @pytest.mark.django_db
 def test_sqlite_uses_wal_and_a_busy_timeout(settings):
     from django.db import connection

@@ -44,7 +44,8 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from .validators import PLAUSIBLE_YEARS
+from ..validators import PLAUSIBLE_YEARS
+from .fields import ArticleImportError, ParsedArticle
 
 #: The source sites are Chinese; a time without a zone is their local time.
 SOURCE_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -56,30 +57,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Longest line (in characters) that can be a section heading or a chrome line.
 HEADING_MAX_CHARS = 30
 CHROME_MAX_CHARS = 120
-
-
-class ArticleImportError(ValueError):
-    """A file cannot be imported; the message says why (for the command's user)."""
-
-
-@dataclass(frozen=True)
-class ParsedArticle:
-    """The fields of an article as recognised in a saved page.
-
-    ``body_html`` is ``<p>``/``<h2>``/``<h3>`` elements with escaped text (it is sanitized
-    again on save). ``original_published_at`` is an aware datetime or ``None``; the text
-    fields are ``""`` when the page does not have them.
-    """
-
-    title: str
-    body_html: str
-    lead: str = ""
-    byline: str = ""
-    original_published_at: datetime | None = None
-    source_name: str = ""
-    source_issue: str = ""
-    source_editor: str = ""
-    source_url: str = ""
 
 
 # --- Line patterns --------------------------------------------------------------------------
