@@ -250,7 +250,7 @@ def _header_follows(lines, kinds, index) -> bool:
     """Whether metadata or running text follows ``index`` closely."""
     nonblank = [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:5]
     for following in nonblank:
-        kind, meta = kinds[following]
+        kind = kinds[following][0]
         if kind == "meta":
             return True
         if kind == "text":
