@@ -12,7 +12,9 @@ lines carry a ``takedown`` object and ``import_articles`` takes them down the sa
 arrival; the notice-and-action cases behind them are not in the file.
 """
 
+import contextlib
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -46,13 +48,27 @@ class Command(BaseCommand):
             articles_to_export(status or (), include_taken_down=include_taken_down)
         )
         if not output or output == "-":
-            count = 0
-            for count, line in enumerate(lines, start=1):  # noqa: B007
-                self.stdout.write(line, ending="")
+            count = self._write_stdout(lines)
         else:
             count = self._write_file(Path(output), lines)
         # On standard error, so that standard output stays pure JSON Lines.
         self.stderr.write(f"exported {count} article(s)", style_func=self.style.SUCCESS)
+
+    def _write_stdout(self, lines) -> int:
+        count = 0
+        try:
+            for count, line in enumerate(lines, start=1):  # noqa: B007
+                self.stdout.write(line, ending="")
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (``| head``): say so without a traceback, and keep
+            # Python from failing again when it flushes standard output at exit; close the
+            # query's cursor while the connection is still open.
+            lines.close()
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise CommandError("standard output closed before the export was complete.") from None
+        return count
 
     def _write_file(self, path: Path, lines) -> int:
         count = 0
