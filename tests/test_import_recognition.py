@@ -161,7 +161,8 @@ def test_a_wechat_article_is_read_from_its_variables():
     <h1 class="rich_media_title" id="activity-name">法官说法 | 彩礼能不能要回来？</h1>
     <a id="js_name">云岭中院</a><em id="publish_time">2024年3月5日 10:20</em>
     <div class="rich_media_content" id="js_content" style="visibility: hidden;">
-    <section><p><span style="font-size:15px">婚约解除后，彩礼能否返还，是法官经常被问到的问题。</span></p>
+    <section><p><span style="font-size:15px">婚约解除后，彩礼能否返还，是常被问到的问题。</span>
+    </p>
     <p><img data-src="https://mmbiz.example.org/pic/1.png" data-type="png"></p>
     <p>法官提醒，是否返还要看双方是否共同生活、给付彩礼是否导致生活困难等因素。</p></section>
     </div>
@@ -184,7 +185,8 @@ def test_json_ld_news_article_gives_time_and_author():
     page = """<html><head><script type="application/ld+json">
     {"@context": "https://schema.org", "@graph": [{"@type": "WebSite", "name": "云岭网"},
      {"@type": "NewsArticle", "headline": "云岭中院宣判一起合同纠纷案件",
-      "datePublished": "2024-03-05T10:20:30+08:00", "author": [{"@type": "Person", "name": "林小川"}]}]}
+      "datePublished": "2024-03-05T10:20:30+08:00",
+      "author": [{"@type": "Person", "name": "林小川"}]}]}
     </script></head><body><h1>云岭中院宣判一起合同纠纷案件</h1>
     <article><p>3月5日，云岭市中级人民法院对一起合同纠纷案件进行公开宣判，当事人当庭表示服判息诉。</p>
     <p>据介绍，该院今年以来持续推进诉源治理，诉前调解成功的案件数量同比上升三成。</p></article>
