@@ -34,7 +34,7 @@ from articles.importing.accuracy import (
 
 CAPTURES = load_corpus()
 IMPORTER_SOURCE = Path(__file__).resolve().parent.parent / "articles" / "importing"
-#: The layouts issue 7 asks for, plus the further ones; see the report in the corpus README.
+#: The 13 layouts the corpus was written for (issue 7 asks for 12); its README lists them.
 MIN_CAPTURES = 13
 
 
