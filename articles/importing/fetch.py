@@ -165,8 +165,10 @@ class _Answer:
 
 
 @dataclass(frozen=True)
-class _Target:
-    """A checked address: what to connect to and what to ask for."""
+class Target:
+    """An address that passed :func:`check_url`: ``url`` (stripped), ``scheme``, ``host``
+    (ASCII, IDNA-encoded, or an IP address without brackets), ``port`` and
+    ``request_target`` (path and query, percent-encoded)."""
 
     url: str
     scheme: str
@@ -213,11 +215,11 @@ def _fetch(url, *, timeout, accept, limit, check, referer="") -> _Answer:
     )
 
 
-def check_url(url: str) -> _Target:
+def check_url(url: str) -> Target:
     """Check that ``url`` is an absolute ``http(s)`` address the importer may fetch.
 
-    Returns the parts to connect to. Only the form is checked here; the host's addresses
-    are checked when connecting.
+    Returns a :class:`Target`. Only the form is checked here (a form can use it before
+    fetching); the host's addresses are checked when connecting.
 
     Raises:
         ArticleImportError: another scheme (``file:``, ``ftp:``, ``javascript:``...), no
@@ -253,7 +255,7 @@ def check_url(url: str) -> _Target:
     request_target = quote(parts.path or "/", safe=_SAFE_IN_TARGET)
     if parts.query:
         request_target += "?" + quote(parts.query, safe=_SAFE_IN_TARGET)
-    return _Target(
+    return Target(
         url=url,
         scheme=scheme,
         host=ascii_host,
