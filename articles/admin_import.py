@@ -26,6 +26,7 @@ from django.core.validators import URLValidator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -72,7 +73,7 @@ def _model_field(name, **overrides):
     """Label, help text and length limit of ``Article.<name>``, so that the form states the
     model's rules (and reuses their translations) instead of repeating them."""
     field = Article._meta.get_field(name)
-    options = {"label": field.verbose_name, "required": False}
+    options = {"label": capfirst(field.verbose_name), "required": False}
     if field.help_text:
         options["help_text"] = field.help_text
     if getattr(field, "max_length", None):

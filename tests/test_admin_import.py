@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from articles.importing import MAX_FILE_BYTES
 from articles.models import Article
+from tests.browser import PageProblems, chromium, require_chromium
 from tests.factories import ArticleFactory, CategoryFactory, image_file, make_user
 
 pytestmark = pytest.mark.django_db
@@ -91,8 +92,9 @@ def test_pasted_text_shows_the_recognised_fields_and_saves_nothing(client, edito
     assert values["body"].startswith("<p>诉源治理是推进基层社会治理现代化的重要抓手。")
     assert values["source_url"] == ""
     # The preview is the body rendered (as HTML, not escaped).
-    preview = lxml.html.fromstring(response.content.decode()).get_element_by_id("import-preview")
-    assert preview.xpath(".//h2[text()='以多元解纷为抓手']")
+    page = lxml.html.fromstring(response.content.decode())
+    (preview,) = page.find_class("import-preview__body")
+    assert preview.xpath("./h2[text()='以多元解纷为抓手']")
     assert not Article.objects.exists()
 
 
@@ -304,3 +306,55 @@ def test_editors_see_the_button_and_the_page(client, editor):
     page = client.get(IMPORT_URL)
     assert page.status_code == 200
     assert set(form_values(page, "import-source")) >= {"text", "url"}
+
+
+# --- In a browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_imports_corrects_and_saves_in_chromium(live_server):
+    executable = require_chromium()
+    from playwright.sync_api import expect
+
+    # Data first: while Playwright's event loop runs, Django refuses ORM calls here.
+    editor = make_user("editor", username="browser-importer")
+    CategoryFactory(name="院长论坛", slug="forum")
+    edited_title = "守好诉源治理“第一道关口”（浏览器里改过）"
+
+    with chromium(executable) as browser:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = page.new_page()
+        watcher = PageProblems()
+        watcher.watch(page)
+        page.goto(live_server.url + CHANGELIST_URL)
+        page.fill("#id_username", "browser-importer")
+        page.fill("#id_password", "correct horse battery staple")
+        page.click("input[type=submit]")
+        page.click(f'.object-tools a[href="{IMPORT_URL}"]')
+
+        page.fill("#id_text", TEXT_PAGE)
+        page.screenshot(path="/tmp/admin-import-source.png", full_page=True)
+        page.click("#import-source input[type=submit]")
+        expect(page.locator("#id_title")).to_have_value(TITLE)
+        expect(page.locator("#id_original_published_at")).to_have_value("2024-07-15T09:30:45")
+        expect(page.locator(".import-preview__body h2").first).to_have_text("以多元解纷为抓手")
+        page.fill("#id_title", edited_title)
+        page.select_option("#id_category", label="院长论坛")
+        page.screenshot(path="/tmp/admin-import.png", full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 1280, f"the import page is {width} px wide"
+
+        page.click("#import-review input[type=submit]")
+        expect(page.locator("#id_title")).to_have_value(edited_title)
+        expect(page.locator(".messagelist .success")).to_contain_text(edited_title)
+        assert watcher.collect(page) == []
+
+    article = Article.objects.get()
+    assert (article.title, article.poster, article.status) == (
+        edited_title,
+        editor,
+        Article.Status.DRAFT,
+    )
+    assert article.category.slug == "forum"
+    assert article.poster_ip == "127.0.0.1"
