@@ -218,7 +218,10 @@ class ReviewForm(NormalizedTextMixin, forms.Form):
         **_model_field("subtitle"),
         widget=widgets.AdminTextInputWidget(attrs={"class": "vLargeTextField"}),
     )
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), **_model_field("category"))
+    # Options read "parent » child"; shallow trees cost no query per option.
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.select_related("parent__parent"), **_model_field("category")
+    )
     keywords = forms.CharField(
         label=_("Keywords"),
         required=False,
