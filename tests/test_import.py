@@ -29,7 +29,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0) Mobile Safari/604.1"}
 
 TITLE = "院长视点 | 守好诉源治理“第一道关口” 让矛盾纠纷化解在家门口"
-BYLINE = "文 | 江南省清河县人民法院院长 林远舟"
+BYLINE = "江南省清河县人民法院院长 林远舟"
 LEAD = (
     "诉源治理是推进基层社会治理现代化的重要抓手。清河县人民法院立足山区县法院实际,"
     "把非诉纠纷解决机制挺在前面,推动矛盾纠纷在基层就地化解。近年来,全院收案数量连续三年下降,"
@@ -321,7 +321,7 @@ PNG_BYTES = (
         ("\u3000\n \n".encode(), "empty"),
         (PNG_BYTES, "binary"),
         (b"\x80\xff\xfe\xfd\x81", "neither UTF-8 nor GB18030"),
-        ("只有一行,没有标题结构。\n".encode(), "No article text"),
+        ("只有一行,没有标题结构。\n".encode(), "No title found"),
     ],
     ids=["empty", "whitespace", "ideographic-space", "png", "undecodable", "no-body"],
 )
@@ -459,9 +459,9 @@ def test_utf16_text_with_a_byte_order_mark_imports(tmp_path, encoding):
 
 
 def test_a_file_larger_than_the_limit_is_refused_without_reading_it_all(tmp_path, monkeypatch):
-    from articles.importing import text
+    from articles.importing import reading
 
-    monkeypatch.setattr(text, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 10_000)
     page = tmp_path / "huge.txt"
     page.write_bytes(TEXT_PAGE.read_bytes() + "正文。".encode() * 5_000)
     with pytest.raises(CommandError, match="larger than"):

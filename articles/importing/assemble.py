@@ -1,0 +1,451 @@
+"""From a page's lines (and, for HTML, its body blocks and declared metadata) to a
+:class:`ParsedArticle`: one function per field, reading what :mod:`.lines` says of each line.
+
+The page's visible text is a list of lines. The title is the most title-like line near the
+metadata (or the one the page declares); the header after it holds the subtitle, metadata
+and lead; the body runs until the site's trailer starts; metadata at the bottom (来源, 责任编辑)
+is read as well. Chrome is dropped wherever it is.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import lines as L
+from . import rules
+from .fields import ArticleImportError, ParsedArticle
+
+#: How many lines above the title may hold the page's metadata (an e-paper's
+#: ``江南法治报 2024年05月07日 第03版`` header sits over the title).
+META_ABOVE_TITLE = 4
+#: How many lines after the body the bottom metadata (来源, 责任编辑) may take.
+TRAILER_META_LINES = 12
+
+
+@dataclass
+class Declared:
+    """What an HTML page declares about itself (``<meta>``, JSON-LD, WeChat variables)."""
+
+    title: str = ""
+    published_at: datetime | None = None
+    has_time: bool = False
+    byline: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    keywords: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class Block:
+    """One block of an HTML body: ``kind`` is ``text``, ``heading``, ``table``, ``list``,
+    ``quote``, ``image`` or ``markup``; ``html`` holds the markup of tables and lists."""
+
+    kind: str
+    text: str
+    html: str = ""
+
+
+@dataclass
+class _Fields:
+    """Fields found so far: the first value of each wins."""
+
+    subtitle: str = ""
+    lead: str = ""
+    byline: list = field(default_factory=list)
+    author_unit: str = ""
+    published_at: datetime | None = None
+    has_time: bool = False
+    source_name: str = ""
+    source_issue: str = ""
+    source_editor: str = ""
+    source_url: str = ""
+    keywords: list = field(default_factory=list)
+
+    def add(self, meta: L.Metadata, *, trailer: bool = False) -> None:
+        completes_date = (
+            self.published_at is not None
+            and meta.published_at is not None
+            and not self.has_time
+            and meta.has_time
+            and meta.published_at.date() == self.published_at.date()
+        )
+        usable = meta.published_at and not (trailer and meta.only_date)
+        if usable and (self.published_at is None or completes_date):
+            self.published_at, self.has_time = meta.published_at, meta.has_time
+        for name in ("source_name", "source_issue", "source_editor", "source_url", "author_unit"):
+            if getattr(meta, name) and not getattr(self, name):
+                setattr(self, name, getattr(meta, name))
+        if meta.byline and not self.byline:
+            self.byline = meta.byline
+        if meta.keywords and not self.keywords:
+            self.keywords = meta.keywords
+        if meta.lead and not self.lead:
+            self.lead = meta.lead
+
+
+def classify(line: str):
+    """``(kind, metadata)`` of one cleaned line: ``blank``, ``markup``, ``meta``, ``chrome``
+    or ``text``."""
+    if not line:
+        return "blank", None
+    if L.is_markup(line):
+        return "markup", None
+    meta = L.read_metadata(line) if len(line) <= 200 or L._LEADING_LONG_LABEL.match(line) else None
+    if meta is not None and (meta.fills_a_field() or meta.lead == ""):
+        return "meta", meta
+    if L.is_chrome(line) or meta is not None:
+        return "chrome", None
+    return "text", None
+
+
+def assemble(
+    page_lines: list[str],
+    *,
+    blocks: list[Block] | None = None,
+    declared: Declared | None = None,
+    image_urls=(),
+) -> ParsedArticle:
+    """Recognise the article in ``page_lines`` (the visible text, a line per block).
+
+    ``blocks`` is the body as the HTML extractor found it (``None`` for plain text: the body
+    is then read from the lines). ``declared`` is what the page declares about itself; it
+    is preferred to guessing, except that a time of day in the text completes a declared
+    date.
+
+    Raises:
+        ArticleImportError: no title or no article text.
+    """
+    declared = declared or Declared()
+    lines = [L.clean_line(line) for line in page_lines]
+    kinds = [classify(line) for line in lines]
+    found = _Fields()
+
+    title_at, title = _find_title(lines, kinds, declared.title)
+    if not title:
+        raise ArticleImportError("No title found: no line looks like an article title.")
+    start = 0 if title_at is None else title_at + 1
+    for index in range(max(0, start - 1 - META_ABOVE_TITLE), max(0, start - 1)):
+        if kinds[index][0] == "meta" and not kinds[index][1].only_date:
+            found.add(kinds[index][1])
+    body_start = _read_header(lines, kinds, start, found)
+    body_end = _body_end(lines, kinds, body_start)
+    _read_trailer(lines, kinds, body_end, found)
+
+    if blocks is None:
+        blocks = [Block("text", line) for line in lines[body_start:body_end]]
+    else:
+        blocks = _after_title(blocks, title)
+    body_html, first_paragraph = _body(blocks, title, found)
+    if not body_html:
+        raise ArticleImportError("No article text found after the title.")
+
+    byline_parts = found.byline
+    if not byline_parts and (dateline := rules.DATELINE_BYLINE.match(first_paragraph)):
+        people = L.read_metadata(dateline.group("people"))
+        byline_parts = people.byline if people else []
+    byline = L.byline_text(byline_parts, found.author_unit) or declared.byline
+
+    published_at = found.published_at
+    if declared.published_at and not (
+        published_at
+        and found.has_time
+        and not declared.has_time
+        and published_at.date() == declared.published_at.date()
+    ):
+        published_at = declared.published_at
+
+    keywords = found.keywords or list(declared.keywords)
+    return ParsedArticle(
+        title=title,
+        subtitle=found.subtitle,
+        lead=_lead(found.lead, byline_parts, first_paragraph)
+        or _declared_lead(declared.description, title, first_paragraph),
+        byline=byline,
+        body_html=body_html,
+        original_published_at=published_at,
+        source_name=found.source_name or declared.source_name,
+        source_issue=found.source_issue,
+        source_editor=found.source_editor,
+        source_url=declared.source_url or found.source_url,
+        keywords=tuple(dict.fromkeys(word for word in keywords if word)),
+        image_urls=tuple(dict.fromkeys(image_urls)),
+    )
+
+
+# --- Title and header -----------------------------------------------------------------------
+
+
+def _find_title(lines, kinds, declared_title: str):
+    """``(index, title)``: the declared title's line when the page has one, else the most
+    title-like line above the first metadata line, else the first title-like line that is
+    followed by running text."""
+    if declared_title:
+        wanted = _strip_site_name(L.clean_line(declared_title), lines)
+        for index, line in enumerate(lines):
+            if line == wanted:
+                return index, line
+        for index, line in enumerate(lines):
+            if L.title_score(line) and len(line) >= 0.6 * len(wanted) and line in wanted:
+                return index, line
+        return None, wanted
+
+    first_meta = next(
+        (
+            i
+            for i, (kind, meta) in enumerate(kinds)
+            if kind == "meta" and meta.lead is None and not _is_trailer_meta(lines, kinds, i)
+        ),
+        None,
+    )
+    if first_meta is not None:
+        for index in range(first_meta - 1, max(-1, first_meta - 8), -1):
+            kind = kinds[index][0]
+            if (
+                kind == "text"
+                and L.title_score(lines[index])
+                and not rules.SUBTITLE.match(lines[index])
+            ):
+                return index, lines[index]
+            if kind == "text" and L.is_paragraph(lines[index]):
+                break
+    for least in (3, 1):
+        for index, (kind, _) in enumerate(kinds):
+            if (
+                kind == "text"
+                and L.title_score(lines[index]) >= least
+                and _running_text_follows(lines, kinds, index)
+            ):
+                return index, lines[index]
+    # No line is followed by running text: the first title-like line, so that the error
+    # says what is missing (the text, not the title).
+    for index, (kind, _) in enumerate(kinds):
+        if kind == "text" and L.title_score(lines[index]):
+            return index, lines[index]
+    return None, ""
+
+
+def _is_trailer_meta(lines, kinds, index) -> bool:
+    """A metadata line below running text (the bottom 来源/责任编辑 of some layouts)."""
+    before = [i for i in range(max(0, index - 3), index) if kinds[i][0] == "text"]
+    return bool(before) and all(L.is_paragraph(lines[i]) for i in before)
+
+
+def _running_text_follows(lines, kinds, index) -> bool:
+    """Whether running text follows ``index`` after at most a subtitle, metadata, blank or
+    chrome lines."""
+    for following in range(index + 1, min(len(lines), index + 8)):
+        kind = kinds[following][0]
+        if kind == "text":
+            if rules.SUBTITLE.match(lines[following]):
+                continue
+            return L.is_paragraph(lines[following])
+    return False
+
+
+def _strip_site_name(title: str, lines) -> str:
+    """A declared ``<title>`` without the site name the CMS appended (``标题 - 某某法院网``):
+    the page line it matches, else its longest part."""
+    if title in lines:
+        return title
+    parts = [part for part in rules.TITLE_SUFFIX_SEPARATOR.split(title) if part.strip()]
+    if len(parts) < 2:
+        return title
+    for size in range(len(parts) - 1, 0, -1):
+        for start in range(len(parts) - size + 1):
+            candidate = title
+            joined = [p for p in parts[start : start + size]]
+            first = title.find(joined[0])
+            last = title.rfind(joined[-1]) + len(joined[-1])
+            candidate = title[first:last].strip()
+            if candidate in lines:
+                return candidate
+    return max(parts, key=len).strip()
+
+
+def _read_header(lines, kinds, start: int, found: _Fields) -> int:
+    """Read the subtitle, metadata and lead after the title; return the body's first line."""
+    index = start
+    expecting_lead = False
+    while index < len(lines):
+        line = lines[index]
+        kind, meta = kinds[index]
+        if kind == "meta":
+            if meta.lead == "" and not found.lead:
+                expecting_lead = True
+            else:
+                found.add(meta)
+        elif kind == "text":
+            if expecting_lead:
+                found.lead = line
+                expecting_lead = False
+            elif rules.SUBTITLE.match(line) and not found.subtitle:
+                found.subtitle = line
+            else:
+                return index
+        index += 1
+    return index
+
+
+def _body_end(lines, kinds, start: int) -> int:
+    """The first line of the trailer: an end-of-body line, or a metadata line, after the
+    first paragraph."""
+    seen_text = False
+    for index in range(start, len(lines)):
+        kind, meta = kinds[index]
+        if kind == "text":
+            seen_text = True
+        if not seen_text:
+            continue
+        if (L.ends_body(lines[index]) and kind != "text") or (
+            kind == "text" and _hard_end(lines[index])
+        ):
+            return index
+        if kind == "meta" and meta.lead is None and not meta.byline:
+            return index
+    return len(lines)
+
+
+def _hard_end(line: str) -> bool:
+    return L.ends_body(line) and len(line) <= rules.HEADING_MAX_CHARS
+
+
+def _read_trailer(lines, kinds, start: int, found: _Fields) -> None:
+    """Read the metadata that follows the body, up to the site's trailer proper."""
+    for index in range(start, min(len(lines), start + TRAILER_META_LINES)):
+        kind, meta = kinds[index]
+        if kind == "meta":
+            found.add(meta, trailer=True)
+        elif index > start and L.ends_body(lines[index]):
+            return
+
+
+# --- Body -----------------------------------------------------------------------------------
+
+
+def _after_title(blocks: list[Block], title: str) -> list[Block]:
+    """The blocks after the title when the extractor's body repeats it."""
+    for index, block in enumerate(blocks):
+        if block.kind in {"text", "heading"} and L.clean_line(block.text) == title:
+            return blocks[index + 1 :]
+    return blocks
+
+
+def _body(blocks: list[Block], title: str, found: _Fields):
+    """``(body_html, first paragraph text)`` from the body blocks: chrome and metadata
+    dropped (metadata read into ``found``), the title and lead not repeated, the body cut
+    at the trailer."""
+    kept = []  # (kind, text, html)
+    seen_text = False
+    expecting_lead = False
+    for block in blocks:
+        if block.kind in {"table", "list", "quote"}:
+            kept.append((block.kind, block.text, block.html))
+            seen_text = True
+            continue
+        if block.kind == "image":
+            kept.append(("image", "", ""))
+            continue
+        line = L.clean_line(block.text)
+        kind, meta = classify(line)
+        if kind == "blank":
+            continue
+        if kind == "markup":
+            kept.append(("markup", line, ""))
+            continue
+        if seen_text and L.ends_body(line) and (kind != "text" or _hard_end(line)):
+            break
+        if kind == "meta":
+            if meta.lead == "":
+                expecting_lead = not found.lead
+                continue
+            if seen_text and meta.lead is None and not meta.byline:
+                found.add(meta, trailer=True)
+                break
+            found.add(meta)
+            continue
+        if kind == "chrome" or line in {title, found.subtitle}:
+            continue
+        if expecting_lead:
+            expecting_lead = False
+            if not found.lead:
+                found.lead = line
+            continue
+        if rules.SUBTITLE.match(line) and not seen_text and not found.subtitle:
+            found.subtitle = line
+            continue
+        if rules.CUMULATIVE_ISSUE.match(line):
+            continue
+        if "滑动查看" in line:
+            kept.append(("gallery", line, ""))
+            continue
+        heading = block.kind == "heading" or L.is_heading(line)
+        kept.append(("h" if heading else "p", line, ""))
+        seen_text = seen_text or not heading
+    kept = _drop_captions(kept)
+    first = next((text for kind, text, _ in kept if kind == "p"), "")
+    return _html(kept), first
+
+
+def _drop_captions(blocks):
+    """Leave out gallery captions, markup fragments and gallery markers: a run of headings
+    is a caption when only markup, images or a gallery marker follow it, or nothing."""
+    kept = []
+    for index, (kind, text, markup) in enumerate(blocks):
+        if kind in {"markup", "gallery", "image"}:
+            continue
+        if kind == "h":
+            following = [k for k, _, _ in blocks[index + 1 :] if k not in {"markup", "h", "image"}]
+            if not following or following[0] not in {"p", "table", "list", "quote"}:
+                continue
+        kept.append((kind, text, markup))
+    return kept
+
+
+def _html(blocks) -> str:
+    """``<p>`` per paragraph, ``<h2>`` for a heading (``<h3>`` for a heading that follows
+    one), tables and lists as built by the HTML reader."""
+    parts, previous = [], None
+    for kind, text, markup in blocks:
+        if kind in {"table", "list", "quote"}:
+            parts.append(markup)
+        else:
+            tag = "p" if kind == "p" else ("h3" if previous == "h" else "h2")
+            parts.append(f"<{tag}>{html.escape(text, quote=False)}</{tag}>")
+        previous = kind
+    return "\n".join(parts)
+
+
+# --- Lead -----------------------------------------------------------------------------------
+
+
+def _lead(raw: str, byline_parts, first_paragraph: str) -> str:
+    """The 导读 / 摘要 text without a byline it repeats, cut back to its last full sentence
+    (portals cut 导读 at a fixed length, often mid-sentence)."""
+    lead = (raw or "").strip()
+    for label, names in byline_parts:
+        for prefix in (
+            f"{label} | {names}",
+            f"{label}|{names}",
+            f"{label}/{names}",
+            f"{label} {names}",
+        ):
+            if lead.startswith(prefix):
+                lead = lead[len(prefix) :].strip()
+    match = re.match(rf"^.*[{re.escape(rules.SENTENCE_END)}][”’」』）)]*", lead, re.DOTALL)
+    return match.group(0) if match else lead
+
+
+def _declared_lead(description: str, title: str, first_paragraph: str) -> str:
+    """A declared description as the lead, unless it only repeats the title or the start
+    of the body (CMSs fill it with the first characters of the text)."""
+    text = L.clean_line(description or "")
+    if not text or text == title:
+        return ""
+    squeeze = lambda value: re.sub(r"[\s\W_]+", "", value)  # noqa: E731
+    body = squeeze(first_paragraph)
+    head = squeeze(text).rstrip("…")
+    if not head or head[:20] in body[:200] or body.startswith(head[:10]):
+        return ""
+    return text

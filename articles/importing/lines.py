@@ -1,0 +1,302 @@
+"""What one line of a page says: chrome, metadata (and which fields), markup or text.
+
+One function per question, each reading the tables of :mod:`articles.importing.rules`:
+:func:`clean_line`, :func:`is_chrome`, :func:`is_navigation`, :func:`is_markup`,
+:func:`read_metadata`, :func:`is_paragraph`, :func:`is_heading`, :func:`title_score`.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import rules
+from .fields import find_datetime
+
+_HAN = re.compile(f"[{rules.HAN}]")
+
+# --- Cleaning -------------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def clean_line(line: str) -> str:
+    """``line`` without invisible characters, with whitespace runs (full-width spaces and
+    NBSP included) collapsed to one space and the ends stripped."""
+    return re.sub(r"\s+", " ", line.translate(_INVISIBLE)).strip()
+
+
+def strip_wrapping(line: str) -> str:
+    """``line`` without leading bullets (``■``) and without brackets around all of it
+    (``【来源：…】``, ``（责任编辑：…）``)."""
+    line = line.lstrip(rules.BULLETS + " ").strip()
+    for pair in rules.BRACKET_PAIRS:
+        if len(line) > 2 and line[0] == pair[0] and line[-1] == pair[1]:
+            inner = line[1:-1]
+            if pair[0] not in inner and pair[1] not in inner:
+                return inner.strip()
+    return line
+
+
+# --- Chrome and markup ----------------------------------------------------------------------
+
+_PUNCTUATION_ONLY = re.compile(r"^[\W_]*$")
+
+
+def is_navigation(line: str) -> bool:
+    """A navigation bar or breadcrumb: at least ``NAV_MIN_ITEMS`` short items separated by
+    ``|``, ``>``, ``»``, ``>>``, ``/``, ``·`` or wide spaces (``首页 | 新闻 | 法治``); or four or
+    more short Han words separated by single spaces (``首页 新闻 法治 视频``)."""
+    if any(mark in line for mark in rules.SENTENCE_END + "，,、"):
+        return False
+    items = [item for item in rules.NAV_SEPARATOR.split(line) if item.strip()]
+    if rules.NAV_MIN_ITEMS <= len(items) < len(line) and all(
+        len(item.strip()) <= rules.NAV_ITEM_MAX_CHARS for item in items
+    ):
+        return True
+    words = line.split(" ")
+    return len(words) >= 4 and all(0 < len(word) <= 4 and _HAN.match(word) for word in words)
+
+
+def is_chrome(line: str) -> bool:
+    """Site chrome by its shape (:data:`rules.CHROME`, navigation lines, lines of nothing but
+    punctuation), wherever it appears. Lines longer than ``CHROME_MAX_CHARS`` are text."""
+    if not line:
+        return False
+    if _PUNCTUATION_ONLY.match(line):
+        return True
+    if len(line) > rules.CHROME_MAX_CHARS:
+        return False
+    return bool(rules.CHROME.search(line)) or is_navigation(line)
+
+
+def ends_body(line: str) -> bool:
+    """Whether ``line`` starts the site's trailer (:data:`rules.END_OF_BODY`)."""
+    return len(line) <= rules.CHROME_MAX_CHARS and bool(rules.END_OF_BODY.search(line))
+
+
+# Leftovers of tags that a text save cut, e.g. ``nload="this.removeAttribute('width');" />``.
+_MARKUP_FRAGMENT = re.compile(
+    r"""^</?[a-z!][^<>]*>?|^[a-z_:][\w:.-]*\s*=\s*["']|["']\s*/?>$|/>$"""
+    r"|this\.\w+\(|javascript:",
+    re.IGNORECASE | re.ASCII,
+)
+_MARKUP_SYNTAX = re.compile(r"""<[^<>]*>?|[\w:.-]+\s*=\s*(["']).*?(?:\1|$)|(["']).*?\2""")
+
+
+def is_markup(line: str) -> bool:
+    """A leftover markup fragment: looks like markup, and no Han text remains once its tags,
+    ``attribute="value"`` pairs and quoted strings are removed (a paragraph that quotes
+    markup, e.g. about a ``javascript:`` link, is text)."""
+    if not _MARKUP_FRAGMENT.search(line):
+        return False
+    return not _HAN.search(_MARKUP_SYNTAX.sub("", line))
+
+
+# --- Metadata -------------------------------------------------------------------------------
+
+
+@dataclass
+class Metadata:
+    """The fields one metadata line gives (absent fields are not set).
+
+    ``byline`` is a list of ``(label, names)``; ``lead`` is ``""`` when its label stands
+    alone and the text follows on the next line (``lead_follows``).
+    """
+
+    published_at: datetime | None = None
+    has_time: bool = False
+    source_name: str = ""
+    source_editor: str = ""
+    source_issue: str = ""
+    source_url: str = ""
+    author_unit: str = ""
+    lead: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    byline: list[tuple[str, str]] = field(default_factory=list)
+    only_date: bool = False  # a bare date, without any label
+
+    def fills_a_field(self) -> bool:
+        """Whether the line gives any field (a line of dropped labels only gives none)."""
+        return bool(
+            self.published_at
+            or self.source_name
+            or self.source_editor
+            or self.source_issue
+            or self.source_url
+            or self.author_unit
+            or self.lead is not None
+            or self.keywords
+            or self.byline
+        )
+
+
+def _alternation(labels) -> str:
+    return "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+
+
+_FIELD_OF = {label: name for name, labels in rules.LABELS.items() for label in labels}
+_ALL_LABELS = _alternation(_FIELD_OF)
+_LONG_LABELS = _alternation(
+    label for name in rules.LONG_VALUE_FIELDS for label in rules.LABELS[name]
+)
+_SPACE_LABELS = _alternation(rules.SPACE_SEPARATED)
+_BOUNDARY = rf"(?<![A-Za-z{rules.HAN}])"
+_LABEL = re.compile(
+    rf"{_BOUNDARY}(?:(?P<label>{_ALL_LABELS}){rules.LABEL_SEPARATOR}"
+    rf"|(?P<spaced>{_SPACE_LABELS})(?:\s+|(?<=..)(?=[{rules.HAN}])))",
+    re.IGNORECASE,
+)
+_LEADING_LONG_LABEL = re.compile(rf"^(?P<label>{_LONG_LABELS})(?:{rules.LABEL_SEPARATOR}|\s+|$)")
+_BARE_DATE = re.compile(rf"^{rules.DATE}")
+_INNER_BRACKETS = re.compile(r"[【】\[\]［］〔〕〖〗]")
+_CHROME_IN_BRACKETS = re.compile(r"[【\[]([^】\]]{1,10})[】\]]")
+_VALUE_TRIM = " ,，;；|｜/／:：　()（）【】[]"
+#: Longest value of a short metadata field (a name, a source, an editor), in characters.
+VALUE_MAX_CHARS = 40
+_NAMES_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def read_metadata(line: str) -> Metadata | None:
+    """The metadata fields of ``line``, or ``None`` when it is not a metadata line.
+
+    A metadata line is made of labelled values (:data:`rules.LABELS`, any order, several per
+    line, bracketed or after a bullet), possibly after a bare date
+    (``2024-06-18 15:42 来源：清河法院``); or a periodical's issue line
+    (``《江南法学》2024年第3期``, ``第03版``); or a lead or keyword label with its text.
+    A line with a sentence in a short field's value is text, not metadata.
+    """
+    text = strip_wrapping(line)
+    if not text:
+        return None
+    found = Metadata()
+    if leading := _LEADING_LONG_LABEL.match(text):
+        name = _FIELD_OF.get(leading.group("label")) or _FIELD_OF.get(
+            leading.group("label").capitalize()
+        )
+        value = strip_wrapping(text[leading.end() :].strip(_VALUE_TRIM))
+        if name == "lead":
+            found.lead = value
+        else:
+            found.keywords = [word for word in _NAMES_SPLIT.split(value) if word]
+        return found
+
+    text = _CHROME_IN_BRACKETS.sub(
+        lambda match: "  " if rules.CHROME.search(match.group(1)) else match.group(0), text
+    )
+    text = _INNER_BRACKETS.sub("  ", text)
+    matches = list(_LABEL.finditer(text))
+    prefix = text[: matches[0].start()] if matches else text
+    prefix = prefix.strip(_VALUE_TRIM)
+    if prefix and matches and is_chrome(prefix):  # 放大字体 缩小字体 发布日期:…
+        prefix = ""
+    if prefix:
+        if date := _BARE_DATE.match(prefix):
+            _set_time(found, prefix)
+            prefix = prefix[date.end() :].strip(_VALUE_TRIM)
+            found.only_date = not matches and not prefix
+        if prefix and (issue := rules.PERIODICAL_ISSUE.search(prefix)):
+            rest = (prefix[: issue.start()] + prefix[issue.end() :]).strip(_VALUE_TRIM)
+            if _BARE_DATE.search(rest):
+                _set_time(found, rest)
+                rest = _BARE_DATE.sub("", rest).strip(_VALUE_TRIM)
+            if len(rest) > VALUE_MAX_CHARS or _has_sentence(rest):
+                return None
+            found.source_issue = re.sub(r"\s+", "", issue.group("issue"))
+            found.source_name = (issue.group("name") or "").strip() or rest.strip("《》 ")
+            prefix = ""
+        if prefix:
+            return None
+    if not matches:
+        return found if found.fills_a_field() else None
+
+    spaced_only = all(match.group("spaced") for match in matches)
+    if spaced_only and (_has_sentence(text) or len(text) > VALUE_MAX_CHARS + 10):
+        return None
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        label = match.group("label") or match.group("spaced")
+        name = _FIELD_OF.get(label) or _FIELD_OF.get(label.capitalize())
+        end = following.start() if following else len(text)
+        value = text[match.end() : end].strip(_VALUE_TRIM)
+        if name in rules.LONG_VALUE_FIELDS:
+            return None  # a lead or keywords label in mid-line: a sentence about them
+        if name == "published_at":
+            if not _set_time(found, value):
+                continue
+        elif name is None:
+            continue
+        elif len(value) > VALUE_MAX_CHARS or _has_sentence(value):
+            return None
+        elif not value:
+            continue
+        elif name == "byline":
+            found.byline.append((label, value))
+        elif name == "source_issue":
+            issue = rules.PERIODICAL_ISSUE.search(value)
+            found.source_issue = re.sub(r"\s+", "", issue.group("issue")) if issue else value
+        elif name == "source_url":
+            url = re.search(r"https?://\S+", value)
+            found.source_url = url.group(0) if url else ""
+        elif name == "source_editor":
+            found.source_editor = " ".join(_NAMES_SPLIT.split(value))
+        else:
+            setattr(found, name, value)
+    return found
+
+
+def _set_time(found: Metadata, value: str) -> bool:
+    moment = find_datetime(value)
+    if moment is None:
+        return False
+    if found.published_at is None:
+        found.published_at = moment
+        found.has_time = bool(re.search(r"\d\s*[:：时]\s*\d", value))
+    return True
+
+
+def _has_sentence(text: str) -> bool:
+    return any(mark in text for mark in rules.SENTENCE_END + "，")
+
+
+def byline_text(parts: list[tuple[str, str]], unit: str = "") -> str:
+    """The byline from its labelled parts: the names alone when one label gave them, else
+    each part with its label (``本报记者 张三 通讯员 李四``); a separate 作者单位 follows in
+    full-width brackets. Label punctuation (``文/``, ``作者：``) is not kept."""
+    parts = [(label, names.strip()) for label, names in parts if names.strip()]
+    if len(parts) == 1:
+        text = parts[0][1]
+    else:
+        text = " ".join(f"{label} {names}" for label, names in parts)
+    return f"{text}（{unit}）" if text and unit else text
+
+
+# --- Text shapes ----------------------------------------------------------------------------
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip("”’」』）)\"' ")[-1:] in set(rules.SENTENCE_END)
+
+
+def is_paragraph(line: str) -> bool:
+    """A line of running text: ends a sentence, or is longer than a title can be."""
+    return _ends_sentence(line) or len(line) > rules.TITLE_MAX_CHARS
+
+
+def is_heading(line: str) -> bool:
+    """Short, and no sentence punctuation: between paragraphs, a section heading."""
+    return (
+        len(line) <= rules.HEADING_MAX_CHARS
+        and not re.search(r"[。！？!?；;]|[，,、：:]$", line)
+        and not is_markup(line)
+    )
+
+
+def title_score(line: str) -> int:
+    """How title-like ``line`` is, 0 (cannot be a title) to 3: a title is 6 to 80
+    characters of text, does not end a sentence, has Han characters, and is no chrome."""
+    if not line or is_chrome(line) or is_markup(line) or _ends_sentence(line):
+        return 0
+    if len(line) > rules.TITLE_MAX_CHARS or len(line) < 2 or not _HAN.search(line):
+        return 0
+    if rules.SUBTITLE.match(line):
+        return 0
+    return 3 if len(line) >= 8 else 1
