@@ -33,15 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .client_ip import client_ip
 from .forms import NormalizedTextMixin
-from .importing import (
-    MAX_FILE_BYTES,
-    ArticleImportError,
-    ParsedArticle,
-    decode,
-    parse_html,
-    parse_text,
-)
-from .importing.text import LOOKS_LIKE_HTML
+from .importing import MAX_FILE_BYTES, ArticleImportError, ParsedArticle, parse_bytes
 from .models import Article, Category
 from .sanitize import sanitize_html
 from .validators import validate_plausible_year
@@ -147,32 +139,14 @@ class SourceForm(forms.Form):
         return cleaned
 
 
-def parse_page(text: str) -> ParsedArticle:
-    """Recognise an article in a decoded page: HTML (recognised by its content, whatever
-    its name) or plain text.
-
-    Raises:
-        ArticleImportError: no title or no article text could be recognised.
-    """
-    return parse_html(text) if LOOKS_LIKE_HTML.match(text) else parse_text(text)
-
-
-def parse_upload(data: bytes, name: str) -> ParsedArticle:
-    """Recognise an article in the bytes of an uploaded file named ``name`` (for messages).
-
-    Raises:
-        ArticleImportError: the bytes are empty, binary or in no known encoding, or no
-            title or no article text could be recognised; the message names the file.
-    """
-    text = decode(data, name=name)
-    try:
-        return parse_page(text)
-    except ArticleImportError as exc:
-        raise ArticleImportError(f"{name}: {exc}") from None
+#: Pasted text arrives as a Python string: its UTF-8 bytes are read as UTF-8 whatever
+#: charset a pasted HTML source declares in its ``<meta>``.
+PASTED_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 def recognise(cleaned_data) -> tuple[ParsedArticle, str]:
-    """The article in the source of a valid :class:`SourceForm`.
+    """The article in the source of a valid :class:`SourceForm`, through
+    :func:`articles.importing.parse_bytes` (HTML is told from text by its content).
 
     Returns:
         ``(parsed, fetched_url)``: ``fetched_url`` is the address the page was fetched
@@ -184,11 +158,13 @@ def recognise(cleaned_data) -> tuple[ParsedArticle, str]:
             editor.
     """
     if cleaned_data.get("text"):
-        return parse_page(cleaned_data["text"]), ""
+        data = cleaned_data["text"].encode("utf-8")
+        name = gettext("The pasted text")
+        return parse_bytes(data, name=name, content_type=PASTED_CONTENT_TYPE), ""
     if cleaned_data.get("file"):
         upload = cleaned_data["file"]
         # clean_file() checked the size, so this read is bounded.
-        return parse_upload(upload.read(), name=upload.name), ""
+        return parse_bytes(upload.read(), name=upload.name), ""
     raise ArticleImportError(gettext("Importing from an address is not available yet."))
 
 

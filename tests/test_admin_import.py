@@ -84,7 +84,7 @@ def test_pasted_text_shows_the_recognised_fields_and_saves_nothing(client, edito
     response = review(client, text=TEXT_PAGE)
     values = form_values(response, "import-review")
     assert values["title"] == TITLE
-    assert values["byline"] == "文 | 江南省清河县人民法院院长 林远舟"
+    assert values["byline"] == "江南省清河县人民法院院长 林远舟"
     assert values["source_name"] == "法治周刊"
     assert values["source_issue"] == "2024年第7期"
     assert values["source_editor"] == "周晓"
@@ -102,14 +102,35 @@ def test_pasted_html_is_recognised_as_html(client, editor):
     values = form_values(review(client, text=HTML_PAGE), "import-review")
     assert values["title"] == TITLE
     assert values["source_url"] == SOURCE_URL
+    assert values["keywords"] == "诉源治理, 清河县人民法院"
+    assert values["image_urls"].split() == [
+        "https://img.example.net/court/88/1.jpg",
+        "https://img.example.net/court/88/cover.jpg",
+        "https://img.example.net/court/88/toc.jpg",
+    ]
     assert "<script" not in values["body"] and "发布人" not in values["body"]
+
+
+def test_pasted_html_is_read_as_pasted_whatever_charset_it_declares(client, editor):
+    # Copied from "view source" of a GBK page, the text is already characters; its UTF-8
+    # bytes would also decode (wrongly) as the GBK its <meta> declares.
+    runs = ("法院调解工作取得成效", "人民法院依法审理案件")  # even lengths: GBK pairs
+    paragraphs = "".join(f"<p>{words * 4}</p>" for words in runs)
+    page = (
+        '<html><head><meta charset="gbk"><title>法院调解工作</title></head>'
+        f"<body><article><h1>法院调解工作</h1>{paragraphs}</article></body></html>"
+    )
+    assert page.encode("utf-8").decode("gb18030") != page  # the trap is real
+    values = form_values(review(client, text=page), "import-review")
+    assert values["title"] == "法院调解工作"
+    assert values["body"].startswith("<p>法院调解工作取得成效")
 
 
 def test_a_gbk_file_with_any_name_is_decoded_and_recognised(client, editor):
     upload = SimpleUploadedFile("院长视点（另存为）.htm", TEXT_PAGE.encode("gb18030"))
     values = form_values(review(client, file=upload), "import-review")
     assert values["title"] == TITLE
-    assert values["byline"] == "文 | 江南省清河县人民法院院长 林远舟"
+    assert values["byline"] == "江南省清河县人民法院院长 林远舟"
 
 
 def test_saving_creates_a_draft_with_the_edited_fields_posted_by_the_editor(client, editor):
