@@ -19,6 +19,8 @@ from .fields import ArticleImportError, ParsedArticle
 #: How many lines above the title may hold the page's metadata (an e-paper's
 #: ``江南法治报 2024年05月07日 第03版`` header sits over the title).
 META_ABOVE_TITLE = 4
+#: Shortest declared description taken as a lead; shorter ones are the site's name or slogan.
+DESCRIPTION_MIN_CHARS = 20
 #: How many lines after the body the bottom metadata (来源, 责任编辑) may take.
 TRAILER_META_LINES = 12
 
@@ -132,6 +134,8 @@ def assemble(
     body_start = _read_header(lines, kinds, start, found)
     body_end = _body_end(lines, kinds, body_start)
     _read_trailer(lines, kinds, body_end, found)
+    if not found.source_issue:
+        found.source_issue = _page_issue(lines, kinds)
 
     if blocks is None:
         blocks = [Block("text", line) for line in lines[body_start:body_end]]
@@ -156,7 +160,10 @@ def assemble(
     ):
         published_at = declared.published_at
 
-    keywords = found.keywords or list(declared.keywords)
+    # Declared keywords are often the site's own (法院,新闻,网站名): only those the article
+    # itself uses are kept.
+    article_text = title + body_html
+    keywords = found.keywords or [word for word in declared.keywords if word in article_text]
     return ParsedArticle(
         title=title,
         subtitle=found.subtitle,
@@ -183,13 +190,20 @@ def _find_title(lines, kinds, declared_title: str):
     followed by running text."""
     if declared_title:
         wanted = _strip_site_name(L.clean_line(declared_title), lines)
-        for index, line in enumerate(lines):
-            if line == wanted:
-                return index, line
-        for index, line in enumerate(lines):
-            if L.title_score(line) and len(line) >= 0.6 * len(wanted) and line in wanted:
-                return index, line
-        return None, wanted
+        exact = [index for index, line in enumerate(lines) if line == wanted]
+        close = [
+            index
+            for index, line in enumerate(lines)
+            if L.title_score(line) and len(line) >= 0.6 * len(wanted) and line in wanted
+        ]
+        matches = exact or close
+        if not matches:
+            return None, wanted
+        # A title also listed in the page's navigation (an e-paper's 本版标题导航): the
+        # occurrence that heads the article is followed by its metadata or text.
+        heading = [i for i in matches if _header_follows(lines, kinds, i)]
+        index = (heading or matches)[0]
+        return index, lines[index]
 
     first_meta = next(
         (
@@ -232,10 +246,22 @@ def _is_trailer_meta(lines, kinds, index) -> bool:
     return bool(before) and all(L.is_paragraph(lines[i]) for i in before)
 
 
+def _header_follows(lines, kinds, index) -> bool:
+    """Whether metadata or running text follows ``index`` closely."""
+    nonblank = [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:5]
+    for following in nonblank:
+        kind, meta = kinds[following]
+        if kind == "meta":
+            return True
+        if kind == "text":
+            return L.is_paragraph(lines[following]) or bool(rules.SUBTITLE.match(lines[following]))
+    return False
+
+
 def _running_text_follows(lines, kinds, index) -> bool:
-    """Whether running text follows ``index`` after at most a subtitle, metadata, blank or
-    chrome lines."""
-    for following in range(index + 1, min(len(lines), index + 8)):
+    """Whether running text follows ``index`` after at most a subtitle, metadata or chrome
+    lines."""
+    for following in [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:8]:
         kind = kinds[following][0]
         if kind == "text":
             if rules.SUBTITLE.match(lines[following]):
@@ -321,6 +347,26 @@ def _read_trailer(lines, kinds, start: int, found: _Fields) -> None:
             return
 
 
+def _page_issue(lines, kinds) -> str:
+    """An e-paper's 版次 named once on the page (``第03版：法治时评``) outside its list of all
+    pages (``第01版：要闻``, ``第02版…``, one after another)."""
+
+    def issue_at(index):
+        kind, meta = kinds[index] if 0 <= index < len(kinds) else ("", None)
+        return meta.source_issue if kind == "meta" and meta.source_issue else ""
+
+    def neighbour(index, step):
+        index += step
+        while 0 <= index < len(lines) and kinds[index][0] == "blank":
+            index += step
+        return issue_at(index)
+
+    for index in range(len(lines)):
+        if (issue := issue_at(index)) and not neighbour(index, -1) and not neighbour(index, 1):
+            return issue
+    return ""
+
+
 # --- Body -----------------------------------------------------------------------------------
 
 
@@ -372,6 +418,8 @@ def _body(blocks: list[Block], title: str, found: _Fields):
             if not found.lead:
                 found.lead = line
             continue
+        if not seen_text and not L.has_han(line):
+            continue  # an English title or abstract above the Chinese text
         if rules.SUBTITLE.match(line) and not seen_text and not found.subtitle:
             found.subtitle = line
             continue
@@ -441,7 +489,7 @@ def _declared_lead(description: str, title: str, first_paragraph: str) -> str:
     """A declared description as the lead, unless it only repeats the title or the start
     of the body (CMSs fill it with the first characters of the text)."""
     text = L.clean_line(description or "")
-    if not text or text == title:
+    if len(text) < DESCRIPTION_MIN_CHARS or text == title or not L.has_han(text):
         return ""
     squeeze = lambda value: re.sub(r"[\s\W_]+", "", value)  # noqa: E731
     body = squeeze(first_paragraph)

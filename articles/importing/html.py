@@ -164,7 +164,7 @@ def _declared(tree, page: str, url: str) -> Declared:
 
     source_url = ""
     for value in (
-        html_lib.unescape(wechat.get("msg_link", "")),
+        wechat.get("msg_link", ""),
         _canonical(tree),
         metas.get("og:url"),
         _first_text(ld.get("url")),
@@ -200,11 +200,17 @@ def _declared(tree, page: str, url: str) -> Declared:
     )
 
 
+_JS_ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|(.))")
+
+
 def _js_string(value: str) -> str:
-    try:
-        return json.loads(f'"{value}"') if "\\" in value else value
-    except ValueError:
-        return value
+    """A JavaScript string literal's value (``\\x26amp;`` is ``&amp;``), HTML entities
+    decoded (WeChat writes ``&amp;`` inside its variables)."""
+    value = _JS_ESCAPE.sub(
+        lambda m: chr(int(m.group(1) or m.group(2), 16)) if not m.group(3) else m.group(3),
+        value,
+    )
+    return html_lib.unescape(value)
 
 
 def _json_ld(tree) -> dict:

@@ -140,10 +140,12 @@ _LONG_LABELS = _alternation(
     label for name in rules.LONG_VALUE_FIELDS for label in rules.LABELS[name]
 )
 _SPACE_LABELS = _alternation(rules.SPACE_SEPARATED)
+# Labels long enough to be recognised with nothing between them and the name (本报记者张三).
+_JOINED_LABELS = _alternation(label for label in rules.SPACE_SEPARATED if len(label) >= 2)
 _BOUNDARY = rf"(?<![A-Za-z{rules.HAN}])"
 _LABEL = re.compile(
     rf"{_BOUNDARY}(?:(?P<label>{_ALL_LABELS}){rules.LABEL_SEPARATOR}"
-    rf"|(?P<spaced>{_SPACE_LABELS})(?:\s+|(?<=..)(?=[{rules.HAN}])))",
+    rf"|(?P<spaced>{_SPACE_LABELS})\s+|(?P<joined>{_JOINED_LABELS})(?=[{rules.HAN}]))",
     re.IGNORECASE,
 )
 _LEADING_LONG_LABEL = re.compile(rf"^(?P<label>{_LONG_LABELS})(?:{rules.LABEL_SEPARATOR}|\s+|$)")
@@ -202,18 +204,18 @@ def read_metadata(line: str) -> Metadata | None:
             if len(rest) > VALUE_MAX_CHARS or _has_sentence(rest):
                 return None
             found.source_issue = re.sub(r"\s+", "", issue.group("issue"))
-            found.source_name = (issue.group("name") or "").strip() or rest.strip("《》 ")
+            found.source_name = (issue.group("name") or "").strip()
             prefix = ""
         if prefix:
             return None
     if not matches:
         return found if found.fills_a_field() else None
 
-    spaced_only = all(match.group("spaced") for match in matches)
+    spaced_only = not any(match.group("label") for match in matches)
     if spaced_only and (_has_sentence(text) or len(text) > VALUE_MAX_CHARS + 10):
         return None
     for match, following in zip(matches, [*matches[1:], None], strict=True):
-        label = match.group("label") or match.group("spaced")
+        label = match.group("label") or match.group("spaced") or match.group("joined")
         name = _FIELD_OF.get(label) or _FIELD_OF.get(label.capitalize())
         end = following.start() if following else len(text)
         value = text[match.end() : end].strip(_VALUE_TRIM)
@@ -270,6 +272,11 @@ def byline_text(parts: list[tuple[str, str]], unit: str = "") -> str:
 
 
 # --- Text shapes ----------------------------------------------------------------------------
+
+
+def has_han(line: str) -> bool:
+    """Whether ``line`` has any Han character."""
+    return bool(_HAN.search(line))
 
 
 def _ends_sentence(line: str) -> bool:
