@@ -24,6 +24,10 @@ Environment variables:
     NEWSROOM_EVIDENCE_ROOT folder of evidence files sent with notices (var/evidence; moderators
                            only, never served as media).
     MODERATION_*           notice-and-action policy; see the "Moderation" section below.
+    NEWSROOM_IMPORT_FETCH_TIMEOUT  seconds one fetch of a page or image by the importer may
+                           take in all (default 15).
+    NEWSROOM_IMPORT_ALLOW_PRIVATE  "1" lets the importer fetch from loopback, private and
+                           link-local addresses (off: editors cannot reach internal services).
 """
 
 import os
@@ -285,6 +289,12 @@ BLOCKED_BY_URL = os.environ.get("NEWSROOM_BLOCKED_BY_URL", "")
 ARTICLES_PER_PAGE = 10
 # The user named as poster of imported articles when the importer is given none.
 IMPORT_SYSTEM_USERNAME = "importer"
+# Importing by URL (articles/importing/fetch.py): the whole time one page or image may take
+# (connecting, redirects and reading together), and whether hosts that resolve to loopback,
+# private, link-local or reserved addresses may be fetched (off: an editor must not be able
+# to make the server fetch internal services).
+IMPORT_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_IMPORT_FETCH_TIMEOUT", "15"))
+IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES = env_bool("NEWSROOM_IMPORT_ALLOW_PRIVATE", False)
 
 # --- Moderation (notice and action) ---------------------------------------------------------
 # The working-day calendar of the 3-working-day clock: a country code of the `holidays`

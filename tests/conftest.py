@@ -31,3 +31,16 @@ def mail_server_up():
     from moderation import services
 
     services._mail_down_until = 0.0
+
+
+@pytest.fixture
+def http_server(tmp_path, settings):
+    """A real HTTP server on 127.0.0.1 (:class:`tests.http_server.LocalServer`) serving the
+    files under ``tmp_path / "www"`` and the routes a test adds; the importer is allowed to
+    fetch from it (``IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES``), and its time limit is short."""
+    from tests.http_server import LocalServer
+
+    settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES = True
+    settings.IMPORT_FETCH_TIMEOUT = 5
+    with LocalServer(tmp_path / "www") as server:
+        yield server
