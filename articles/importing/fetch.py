@@ -40,7 +40,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .fields import ArticleImportError
-from .text import MAX_FILE_BYTES
+from .reading import MAX_FILE_BYTES
 
 #: Schemes the importer fetches; ``file:``, ``ftp:``, ``javascript:`` and others are refused.
 ALLOWED_SCHEMES = frozenset({"http", "https"})
