@@ -17,6 +17,7 @@ between them (everything recognised travels in the second form):
 """
 
 import re
+from dataclasses import replace
 
 from django import forms
 from django.contrib import messages
@@ -34,6 +35,7 @@ from . import services
 from .client_ip import client_ip
 from .forms import NormalizedTextMixin
 from .importing import MAX_FILE_BYTES, ArticleImportError, ParsedArticle, parse_bytes
+from .importing.fetch import FetchedPage, fetch_page
 from .models import Article, Category
 from .sanitize import sanitize_html
 from .validators import validate_plausible_year
@@ -165,7 +167,27 @@ def recognise(cleaned_data) -> tuple[ParsedArticle, str]:
         upload = cleaned_data["file"]
         # clean_file() checked the size, so this read is bounded.
         return parse_bytes(upload.read(), name=upload.name), ""
-    raise ArticleImportError(gettext("Importing from an address is not available yet."))
+    page = fetch_page(cleaned_data["url"])
+    return parse_fetched(page), page.final_url
+
+
+def parse_fetched(page: FetchedPage) -> ParsedArticle:
+    """The article in a page fetched by :func:`~articles.importing.fetch.fetch_page`,
+    decoded with the charset the server declared, relative addresses resolved against the
+    address it was answered from; ``source_url`` is the one the page declares, else that
+    address.
+
+    Raises:
+        ArticleImportError: the page is empty or binary, or no article is recognised.
+    """
+    content_type = f"{page.content_type}; charset={page.charset}" if page.charset else ""
+    parsed = parse_bytes(
+        page.data,
+        name=page.final_url,
+        url=page.final_url,
+        content_type=content_type or page.content_type,
+    )
+    return parsed if parsed.source_url else replace(parsed, source_url=page.final_url)
 
 
 # --- Step 2: the recognised fields ----------------------------------------------------------

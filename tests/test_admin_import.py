@@ -175,6 +175,38 @@ def test_a_body_edited_with_markup_is_sanitized_in_the_preview_and_on_save(clien
     assert Article.objects.get().body == "<p>改写的正文。</p>"
 
 
+def served_page(http_server):
+    """The HTML fixture on the local server at ``/court/88.html``, its images on the same
+    server (nothing reaches the internet); returns the page's address."""
+    page = HTML_PAGE.replace("https://img.example.net/court/88/", http_server.url("/img/"))
+    http_server.add("/court/88.html", page.encode("gb18030"), content_type="text/html; charset=gbk")
+    return http_server.url("/court/88.html")
+
+
+def test_a_page_given_by_address_is_fetched_and_recognised(client, editor, http_server):
+    served_page(http_server)
+    http_server.redirect("/short", "/court/88.html")
+    values = form_values(review(client, url=http_server.url("/short")), "import-review")
+    assert values["title"] == TITLE
+    assert values["source_url"] == SOURCE_URL  # the page's own canonical address
+    assert values["fetched_url"] == http_server.url("/court/88.html")
+    assert values["image_urls"].split() == [
+        http_server.url("/img/1.jpg"),
+        http_server.url("/img/cover.jpg"),
+        http_server.url("/img/toc.jpg"),
+    ]
+
+
+def test_an_address_that_answers_404_shows_the_reason_and_keeps_the_address(
+    client, editor, http_server
+):
+    address = http_server.url("/missing.html")
+    response = client.post(IMPORT_URL, {"url": address})
+    assert response.status_code == 200
+    assert "404" in errors(response)
+    assert form_values(response, "import-source")["url"] == address
+
+
 # --- Duplicates ----------------------------------------------------------------------------
 
 
