@@ -119,3 +119,32 @@ class ArticleImageFactory(factory.django.DjangoModelFactory):
     caption = factory.Sequence(lambda n: f"图片说明 {n}")
     alt_text = "测试图片"
     position = factory.Sequence(int)
+
+
+def jpeg_bytes_with_gps(size=(320, 240)):
+    """A JPEG photo whose EXIF block holds a GPS position (tag 0x8825), as phones write."""
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}
+    Image.new("RGB", size, (40, 120, 200)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def png_declaring(width, height):
+    """A valid PNG of a few dozen bytes whose header declares ``width`` x ``height`` pixels:
+    a decompression bomb for any decoder that trusts the header."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )

@@ -8,20 +8,35 @@ Modules, one job each:
     assemble  from lines (and HTML blocks) to the fields
     text      plain text;  html: HTML pages and WeChat articles
     reading   bytes and files: decoding, HTML or text
+    fetch     fetching a page or an image by URL, within limits (time, size, redirects,
+              public addresses only)
+    sources   one source as an editor names it (file, folder, URL) to a ParsedArticle
+    images    downloading a body's images into an article's gallery (needs the models, so
+              import it as ``articles.importing.images``)
 """
 
+from .fetch import FetchedImage, FetchedPage, fetch_image, fetch_page
 from .fields import ArticleImportError, ParsedArticle
 from .html import parse_html
 from .reading import MAX_FILE_BYTES, decode, parse_bytes, parse_file
+from .sources import Origin, expand_sources, parse_page, read_source
 from .text import parse_text
 
 __all__ = [
     "MAX_FILE_BYTES",
     "ArticleImportError",
+    "FetchedImage",
+    "FetchedPage",
+    "Origin",
     "ParsedArticle",
     "decode",
+    "expand_sources",
+    "fetch_image",
+    "fetch_page",
     "parse_bytes",
     "parse_file",
     "parse_html",
+    "parse_page",
     "parse_text",
+    "read_source",
 ]

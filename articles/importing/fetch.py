@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .fields import ArticleImportError
@@ -267,7 +268,7 @@ def _exchange(target, headers, deadline, timeout, limit, check):
     addresses = _allowed_addresses(target.host, target.port)
     connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTP
     connection = connection_class(target.host, target.port, addresses, deadline)
-    watchdog = connection.watchdog
+    watchdog, response = connection.watchdog, None
     try:
         connection.request("GET", target.request_target, headers=headers)
         response = connection.getresponse()
@@ -303,6 +304,8 @@ def _exchange(target, headers, deadline, timeout, limit, check):
         raise ArticleImportError(_connection_error(target, exc)) from None
     finally:
         watchdog.cancel()
+        if response is not None:  # it holds the socket open: the server must see us go
+            response.close()
         connection.close()
 
 
@@ -314,7 +317,7 @@ def _read(response, limit) -> bytes:
     """The body, at most ``limit`` bytes after decoding, reading no more than that."""
     declared = response.getheader("Content-Length", "")
     too_large = ArticleImportError(
-        _("The answer is larger than %(megabytes)d MB.") % {"megabytes": limit // (1024 * 1024)}
+        _("The answer is larger than %(limit)s.") % {"limit": filesizeformat(limit)}
     )
     if declared.isdigit() and int(declared) > limit:
         raise too_large

@@ -1,30 +1,58 @@
-"""``manage.py import_article PATH``: import a republished article from a saved page.
+"""``manage.py import_article SOURCE…``: import republished articles from saved pages or URLs.
 
-Reads a page saved from a court publication's site (plain text or HTML, UTF-8 or GB18030),
-recognises its fields with :mod:`articles.importing` and creates the article through
+A source is a page saved from a court publication's site (plain text or HTML, UTF-8 or
+GB18030), a folder of such pages (its ``.txt``/``.htm``/``.html`` files, in name order, not
+recursive) or an ``http(s)`` address, which is fetched and whose body images are downloaded
+into the new article's gallery (``--no-images`` skips them; a failed image is a warning).
+Each source is recognised with :mod:`articles.importing` and created through
 :func:`articles.services.import_article`: a draft, or published with ``--publish``. A source
-imported before is left alone and the command says where it is.
+imported before is left alone and the command says where it is. ``--dry-run`` shows what
+would be imported and saves (and downloads) nothing beyond the page itself.
+
+One source keeps to one result: a failure is a ``CommandError``. Several sources (or a
+folder) are a batch: a progress bar on a terminal, each failure reported with the source's
+name and skipped, a summary line ``imported N, duplicates N, failed N``, and exit status 1
+when any failed.
 """
+
+import html
+import re
+from collections import Counter
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_ipv46_address
 from django.utils.encoding import uri_to_iri
+from django.utils.html import strip_tags
+from tqdm import tqdm
 
 from articles import services
-from articles.importing import ArticleImportError, parse_file
+from articles.importing import ArticleImportError, expand_sources, read_source
+from articles.importing.images import import_images
 from articles.models import Category
+
+#: Lines of the body shown by --dry-run.
+DRY_RUN_BODY_LINES = 5
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|tr|blockquote|pre|div|caption)\s*>|<br\s*/?>", re.I)
 
 
 class Command(BaseCommand):
     help = (
-        "Import a republished article from a page saved as text or HTML; creates a draft "
-        "(or a published article with --publish) unless the source was imported before."
+        "Import republished articles from pages saved as text or HTML, folders of them, or "
+        "http(s) addresses; creates drafts (or published articles with --publish) unless a "
+        "source was imported before."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The saved page (.txt or .html, UTF-8 or GB18030).")
+        parser.add_argument(
+            "sources",
+            nargs="+",
+            metavar="SOURCE",
+            help="A saved page (.txt or .html, UTF-8 or GB18030), a folder of them "
+            "(not recursive) or an http(s) address.",
+        )
         parser.add_argument("--category", metavar="SLUG", help="Slug of the article's category.")
         parser.add_argument(
             "--publish", action="store_true", help="Publish now instead of creating a draft."
@@ -42,49 +70,124 @@ class Command(BaseCommand):
         parser.add_argument(
             "--poster-ip", metavar="ADDRESS", help="The poster's IP address (default: none)."
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Show the recognised fields and the start of the body; save nothing.",
+        )
+        parser.add_argument(
+            "--no-images",
+            action="store_true",
+            help="Do not download the images of a fetched page into the gallery.",
+        )
 
-    def handle(self, *args, path, category, publish, backdate, poster, poster_ip, **options):
-        if backdate and not publish:
+    def handle(self, *args, sources, dry_run, no_images, **options):
+        if options["backdate"] and not options["publish"]:
             raise CommandError("--backdate only applies with --publish.")
-        category = self._category(category)
-        poster = self._poster(poster)
-        if poster_ip:
-            try:
-                validate_ipv46_address(poster_ip)
-            except ValidationError:
-                raise CommandError(f"--poster-ip: {poster_ip!r} is not an IP address.") from None
+        self.dry_run, self.images = dry_run, not no_images
+        self.import_options = {
+            "category": self._category(options["category"]),
+            "poster": self._poster(options["poster"]),
+            "poster_ip": self._poster_ip(options["poster_ip"]),
+            "publish_now": options["publish"],
+            "backdate": options["backdate"],
+        }
+        items = expand_sources(sources)
+        # A folder with files is a batch even of one; an empty one fails as a single source.
+        self.batch = len(sources) > 1 or items != sources
+        if not self.batch:
+            self._import(items[0])
+            return
 
+        counts = Counter()
+        with tqdm(
+            items, file=self.stderr._out, disable=not self.stderr.isatty(), unit="page"
+        ) as progress:
+            for source in progress:
+                try:
+                    counts[self._import(source)] += 1
+                except CommandError as exc:
+                    self._say(self.stderr, str(exc), self.style.ERROR)
+                    counts["failed"] += 1
+                except Exception as exc:  # a bug or a database error: still only this source
+                    self._say(self.stderr, f"{source}: {exc.__class__.__name__}: {exc}")
+                    counts["failed"] += 1
+        if dry_run:
+            summary = f"checked {counts['checked']}, failed {counts['failed']} (nothing saved)"
+        else:
+            summary = (
+                f"imported {counts['imported']}, duplicates {counts['duplicate']}, "
+                f"failed {counts['failed']}"
+            )
+        self.stdout.write(summary)
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} of {len(items)} sources failed.")
+
+    def _import(self, source) -> str:
+        """Import (or with --dry-run show) one source; ``"imported"``, ``"duplicate"`` or
+        ``"checked"``. Raises CommandError naming the source."""
         try:
-            parsed = parse_file(path)
+            parsed, origin = read_source(source)
         except ArticleImportError as exc:
             raise CommandError(str(exc)) from exc
+        if self.dry_run:
+            self._show(source, parsed)
+            return "checked"
         try:
-            article, created = services.import_article(
-                parsed,
-                category=category,
-                publish_now=publish,
-                backdate=backdate,
-                poster=poster,
-                poster_ip=poster_ip,
-            )
+            article, created = services.import_article(parsed, **self.import_options)
         except ValidationError as exc:
             details = "; ".join(
                 f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()
             )
-            raise CommandError(f"{path}: cannot import ({details}).") from exc
+            raise CommandError(f"{source}: cannot import ({details}).") from exc
 
         url = uri_to_iri(article.get_absolute_url())  # readable CJK slug, still a valid link
         if not created:
-            self.stdout.write(
-                f"Already imported as article {article.pk} ({article.get_status_display()}): "
-                f"{url}; nothing changed."
+            self._say(
+                self.stdout,
+                f"{self._prefix(source)}Already imported as article {article.pk} "
+                f"({article.get_status_display()}): {url}; nothing changed.",
             )
-            return
-        state = "published" if publish else "draft"
-        self.stdout.write(
-            self.style.SUCCESS(f"Imported article {article.pk} as {state}: {article.title}")
+            return "duplicate"
+        state = "published" if self.import_options["publish_now"] else "draft"
+        self._say(
+            self.stdout,
+            f"{self._prefix(source)}Imported article {article.pk} as {state}: {article.title}",
+            self.style.SUCCESS,
         )
-        self.stdout.write(url)
+        self._say(self.stdout, url)
+        if origin.is_web and self.images and parsed.image_urls:
+            report = import_images(article, parsed.image_urls, referer=origin.url)
+            self._say(self.stdout, f"Gallery: {len(report.saved)} images downloaded.")
+            for image_url, reason in report.failed:
+                self._say(self.stderr, f"Image {image_url}: {reason}", self.style.WARNING)
+        return "imported"
+
+    def _show(self, source, parsed):
+        """Print the recognised fields (not the body's markup) and the body's first lines."""
+        self._say(self.stdout, f"== {source}", self.style.MIGRATE_HEADING)
+        lines = []
+        for name, value in parsed.recognised().items():
+            if name == "body_html":
+                continue
+            if isinstance(value, datetime):
+                value = value.isoformat(timespec="minutes")
+            elif isinstance(value, tuple):
+                value = "\n    ".join(["", *value]) if name == "image_urls" else ", ".join(value)
+            lines.append(f"{name}: {value or '(none)'}")
+        text = html.unescape(strip_tags(_BLOCK_END.sub("\n", parsed.body_html)))
+        body = [line.strip() for line in text.splitlines() if line.strip()]
+        lines.append(f"body (first {DRY_RUN_BODY_LINES} of {len(body)} lines):")
+        lines.extend(f"    {line}" for line in body[:DRY_RUN_BODY_LINES])
+        self._say(self.stdout, "\n".join(lines))
+
+    def _prefix(self, source) -> str:
+        return f"{source}: " if self.batch else ""
+
+    def _say(self, stream, message, style=None):
+        """Write a line without breaking the progress bar (tqdm clears and redraws it)."""
+        with tqdm.external_write_mode(file=stream._out):
+            stream.write(message, style_func=style)
 
     def _category(self, slug):
         if not slug:
@@ -102,3 +205,11 @@ class Command(BaseCommand):
             return user_model.objects.get_by_natural_key(username)
         except user_model.DoesNotExist:
             raise CommandError(f"--poster: no user named {username!r}.") from None
+
+    def _poster_ip(self, address):
+        if address:
+            try:
+                validate_ipv46_address(address)
+            except ValidationError:
+                raise CommandError(f"--poster-ip: {address!r} is not an IP address.") from None
+        return address
