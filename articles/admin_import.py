@@ -17,7 +17,6 @@ between them (everything recognised travels in the second form):
 """
 
 import re
-from dataclasses import replace
 
 from django import forms
 from django.contrib import messages
@@ -28,14 +27,16 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .client_ip import client_ip
 from .forms import NormalizedTextMixin
 from .importing import MAX_FILE_BYTES, ArticleImportError, ParsedArticle, parse_bytes
-from .importing.fetch import FetchedPage, fetch_page
+from .importing.fetch import fetch_page
+from .importing.images import ImageReport, import_images
+from .importing.sources import parse_page
 from .models import Article, Category
 from .sanitize import sanitize_html
 from .validators import validate_plausible_year
@@ -168,26 +169,7 @@ def recognise(cleaned_data) -> tuple[ParsedArticle, str]:
         # clean_file() checked the size, so this read is bounded.
         return parse_bytes(upload.read(), name=upload.name), ""
     page = fetch_page(cleaned_data["url"])
-    return parse_fetched(page), page.final_url
-
-
-def parse_fetched(page: FetchedPage) -> ParsedArticle:
-    """The article in a page fetched by :func:`~articles.importing.fetch.fetch_page`,
-    decoded with the charset the server declared, relative addresses resolved against the
-    address it was answered from; ``source_url`` is the one the page declares, else that
-    address.
-
-    Raises:
-        ArticleImportError: the page is empty or binary, or no article is recognised.
-    """
-    content_type = f"{page.content_type}; charset={page.charset}" if page.charset else ""
-    parsed = parse_bytes(
-        page.data,
-        name=page.final_url,
-        url=page.final_url,
-        content_type=content_type or page.content_type,
-    )
-    return parsed if parsed.source_url else replace(parsed, source_url=page.final_url)
+    return parse_page(page), page.final_url
 
 
 # --- Step 2: the recognised fields ----------------------------------------------------------
@@ -369,6 +351,16 @@ def save_draft(request, form: ReviewForm) -> tuple[Article, bool]:
     )
 
 
+def download_images(form: ReviewForm, article: Article) -> ImageReport:
+    """For a page fetched by address, download the images it carried (``image_urls``) into
+    the new ``article``'s gallery, with the page as ``Referer``; a pasted or uploaded page
+    gets none (an empty report). A failed image is reported, never raised."""
+    fetched_url = form.cleaned_data["fetched_url"]
+    if not fetched_url:
+        return ImageReport()
+    return import_images(article, form.cleaned_data["image_urls"], referer=fetched_url)
+
+
 # --- The view -------------------------------------------------------------------------------
 
 
@@ -414,18 +406,35 @@ def _review_step(model_admin, request):
             form.add_model_errors(exc)
         else:
             if created:
-                model_admin.message_user(
-                    request,
-                    gettext("The draft “%(title)s” was imported; check it and publish it.")
-                    % {"title": article.title},
-                    messages.SUCCESS,
-                )
+                # After the article's transaction: no lock is held while images download.
+                _report(model_admin, request, article, download_images(form, article))
                 return redirect(_change_url(model_admin, article))
             duplicate = article
             form.add_error(None, gettext("This page was imported already; nothing was saved."))
     if duplicate is None and (identity := form.identity()) is not None:
         duplicate = services.find_imported(identity)
     return _render_review(model_admin, request, form, duplicate, form.data.get("body", ""))
+
+
+def _report(model_admin, request, article, images: ImageReport):
+    message = gettext("The draft “%(title)s” was imported; check it and publish it.") % {
+        "title": article.title
+    }
+    if images.saved:
+        count = len(images.saved)
+        message += " " + ngettext(
+            "%(count)d image was added to its gallery.",
+            "%(count)d images were added to its gallery.",
+            count,
+        ) % {"count": count}
+    model_admin.message_user(request, message, messages.SUCCESS)
+    for url, reason in images.failed:
+        model_admin.message_user(
+            request,
+            gettext("An image was not imported: %(url)s (%(reason)s)")
+            % {"url": url, "reason": reason},
+            messages.WARNING,
+        )
 
 
 def _render_review(model_admin, request, form, duplicate, body_html):
