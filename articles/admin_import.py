@@ -11,7 +11,9 @@ between them (everything recognised travels in the second form):
    sanitized body and a warning when the page was imported already
    (:func:`articles.services.find_imported`, the importer's one duplicate rule). Saving
    calls :func:`articles.services.import_article` with the editor and the editor's address
-   (:func:`articles.client_ip.client_ip`) as poster, as articles created in the admin get.
+   (:func:`articles.client_ip.client_ip`) as poster, as articles created in the admin get;
+   for a page fetched by address, its images are then downloaded into the draft's gallery
+   (:func:`articles.importing.images.import_images`), failures shown as warnings.
 
 :func:`import_view` is the view; ``ArticleAdmin.get_urls()`` routes to it.
 """
@@ -148,8 +150,10 @@ PASTED_CONTENT_TYPE = "text/plain; charset=utf-8"
 
 
 def recognise(cleaned_data) -> tuple[ParsedArticle, str]:
-    """The article in the source of a valid :class:`SourceForm`, through
-    :func:`articles.importing.parse_bytes` (HTML is told from text by its content).
+    """The article in the source of a valid :class:`SourceForm`: text and files through
+    :func:`articles.importing.parse_bytes` (HTML is told from text by its content), an
+    address through :func:`~articles.importing.fetch.fetch_page` (time, size, redirect and
+    internal-address limits) and :func:`~articles.importing.sources.parse_page`.
 
     Returns:
         ``(parsed, fetched_url)``: ``fetched_url`` is the address the page was fetched
