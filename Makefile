@@ -15,7 +15,7 @@ RUN_ENV = DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
           DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" \
           NEWSROOM_SITE_URL="$${NEWSROOM_SITE_URL:-http://$(HOST):$(PORT)}"
 
-.PHONY: run test setup lint format bench clean
+.PHONY: run test setup lint format bench import-accuracy clean
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Newsroom needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Set PYTHON=/path/to/python3.11.")'
@@ -60,6 +60,11 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) scripts/benchmark.py
+	$(PY) scripts/import_accuracy.py
+
+# The importer's accuracy on tests/fixtures/import/corpus/ (fields right, chrome leaked).
+import-accuracy: $(VENV)/.installed
+	$(PY) scripts/import_accuracy.py
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/test-*.sqlite3

@@ -17,7 +17,7 @@ from . import rules
 from .fields import ArticleImportError, ParsedArticle
 
 #: How many lines above the title may hold the page's metadata (an e-paper's
-#: ``江南法治报 2024年05月07日 第03版`` header sits over the title).
+#: ``某某法治报 2024年05月07日 第03版`` header sits over the title).
 META_ABOVE_TITLE = 4
 #: Shortest declared description taken as a lead; shorter ones are the site's name or slogan.
 DESCRIPTION_MIN_CHARS = 20
@@ -37,6 +37,8 @@ class Declared:
     source_url: str = ""
     keywords: tuple[str, ...] = ()
     description: str = ""
+    #: Names the site gives itself (``og:site_name``, the ``<title>`` suffix).
+    site_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -160,10 +162,10 @@ def assemble(
     ):
         published_at = declared.published_at
 
-    # Declared keywords are often the site's own (法院,新闻,网站名): only those the article
-    # itself uses are kept.
-    article_text = title + body_html
-    keywords = found.keywords or [word for word in declared.keywords if word in article_text]
+    # Declared keywords often include the site's own name: that one is not the article's.
+    keywords = found.keywords or [
+        word for word in declared.keywords if word not in declared.site_names
+    ]
     return ParsedArticle(
         title=title,
         subtitle=found.subtitle,
@@ -250,7 +252,7 @@ def _header_follows(lines, kinds, index) -> bool:
     """Whether metadata or running text follows ``index`` closely."""
     nonblank = [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:5]
     for following in nonblank:
-        kind, meta = kinds[following]
+        kind = kinds[following][0]
         if kind == "meta":
             return True
         if kind == "text":

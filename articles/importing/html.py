@@ -24,6 +24,7 @@ from trafilatura.utils import load_html
 
 from .assemble import Block, Declared, assemble
 from .fields import ArticleImportError, ParsedArticle, find_datetime, from_timestamp
+from .rules import TITLE_SUFFIX_SEPARATOR
 
 #: Elements after which a browser starts a new line.
 BLOCK_TAGS = frozenset(
@@ -175,7 +176,15 @@ def _declared(tree, page: str, url: str) -> Declared:
             source_url = value.strip()
             break
 
+    page_title = text_of("//title")
+    site_names = {metas.get("og:site_name", ""), metas.get("application-name", "")}
+    if title and page_title != title:
+        site_names.update(
+            part.strip() for part in TITLE_SUFFIX_SEPARATOR.split(page_title) if part.strip()
+        )
+    site_names.discard(title)
     return Declared(
+        site_names=tuple(name for name in site_names if name),
         title=title,
         published_at=published_at,
         has_time=has_time,

@@ -149,6 +149,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _LEADING_LONG_LABEL = re.compile(rf"^(?P<label>{_LONG_LABELS})(?:{rules.LABEL_SEPARATOR}|\s+|$)")
+# ``【内容提要】…``, ``[来源]…``: a label in brackets instead of before a colon.
+_BRACKETED_LABEL = re.compile(rf"[【\[［〔]\s*(?P<label>{_ALL_LABELS})\s*[】\]］〕]\s*")
 _BARE_DATE = re.compile(rf"^{rules.DATE}")
 _INNER_BRACKETS = re.compile(r"[【】\[\]［］〔〕〖〗]")
 _CHROME_IN_BRACKETS = re.compile(r"[【\[]([^】\]]{1,10})[】\]]")
@@ -163,11 +165,11 @@ def read_metadata(line: str) -> Metadata | None:
 
     A metadata line is made of labelled values (:data:`rules.LABELS`, any order, several per
     line, bracketed or after a bullet), possibly after a bare date
-    (``2024-06-18 15:42 来源：清河法院``); or a periodical's issue line
-    (``《江南法学》2024年第3期``, ``第03版``); or a lead or keyword label with its text.
+    (``2024-06-18 15:42 来源：某某法院``); or a periodical's issue line
+    (``《某某法学》2024年第3期``, ``第03版``); or a lead or keyword label with its text.
     A line with a sentence in a short field's value is text, not metadata.
     """
-    text = strip_wrapping(line)
+    text = _BRACKETED_LABEL.sub(r"\g<label>：", strip_wrapping(line))
     if not text:
         return None
     found = Metadata()
@@ -182,6 +184,7 @@ def read_metadata(line: str) -> Metadata | None:
             found.keywords = [word for word in _NAMES_SPLIT.split(value) if word]
         return found
 
+    text = rules.COUNTER.sub("  ", text)
     text = _CHROME_IN_BRACKETS.sub(
         lambda match: "  " if rules.CHROME.search(match.group(1)) else match.group(0), text
     )

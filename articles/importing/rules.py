@@ -47,8 +47,8 @@ LABELS: dict[str | None, tuple[str, ...]] = {
         "审核", "审校", "校对", "终审", "复审", "初审", "监制", "签发", "发布人", "发布者",
         "发布机构", "浏览次数", "浏览量", "浏览", "点击数", "点击量", "点击", "阅读量", "阅读数",
         "阅读次数", "阅读", "访问量", "人气", "下载量", "下载次数", "被引量", "字体", "字号", "IP",
-        "Abstract", "分享到", "分享", "打印", "基金项目", "收稿日期", "修回日期", "作者简介", "中图分类号",
-        "文献标识码", "文章编号", "DOI", "引用格式",
+        "Abstract", "分享到", "分享", "打印", "基金项目", "收稿日期", "修回日期", "作者简介",
+        "中图分类号", "文献标识码", "文章编号", "DOI", "引用格式",
     ),
 }  # fmt: skip
 
@@ -74,13 +74,24 @@ DATE = (
     r"(?:[\sT]*\d{1,2}\s*[:：时]\s*\d{1,2}\s*分?(?:\s*[:：]\s*\d{1,2}\s*秒?)?)?"
 )
 
-#: An issue of a periodical, ``《江南法学》2024年第3期`` / ``2024年第3期`` / ``第03版``.
+#: An issue of a periodical, ``《某某法学》2024年第3期`` / ``2024年第3期`` / ``第03版``.
 PERIODICAL_ISSUE = re.compile(
     r"(?:《(?P<name>[^》]{1,40})》\s*(?:杂志|期刊|月刊|半月刊|旬刊|周刊)?\s*)?"
     r"(?P<issue>(?:19|20)\d{2}\s*年\s*第\s*\d{1,3}\s*期|第\s*[A-Za-z]?\d{1,3}\s*版)"
 )
 #: A cumulative issue number of the same periodical (``总第362期``): not the citable issue.
 CUMULATIVE_ISSUE = re.compile(r"^.{0,40}总第\s*\d+\s*期$")
+
+#: Counters and reactions (``阅读 5.6万``, ``点赞 128``, ``浏览次数：56``): the source site's
+#: figures, never ours to show.
+COUNTER = re.compile(
+    r"(?<![A-Za-z\u3400-\u9fff])(?:浏览次数|浏览量|浏览|点击数|点击量|点击|阅读量|阅读数|阅读次数|"
+    r"阅读|访问量|人气|点赞|评论|转发|收藏|在看|赞)\s*[:：]?\s*\d[\d,.]*\s*[万千wWkK]?\s*[次人]?"
+)
+#: A bar of reactions and their counts under an article (``点赞 128 评论 42 转发``).
+REACTIONS = re.compile(
+    r"^(?:(?:点赞|评论|转发|收藏|分享|在看|赞|阅读|浏览|写评论|举报)\s*[:：]?\s*[\d,.]*\s*[万千]?\s*)+$"
+)
 
 # --- Chrome ---------------------------------------------------------------------------------
 #: Longest line that chrome can be; longer lines are text, whatever words they contain.
@@ -126,6 +137,8 @@ CHROME = re.compile(
             r"^(?:打赏|点赞|收藏|转发)\s*\d*$|^[(（【\[]?\s*完\s*[)）】\]]?$|^[-—]*\s*END\s*[-—]*$",
             # gallery controls of the DESTOON-style portals
             r"滑动查看.{0,4}张图片|^全国\s*\[切换\]$",
+            REACTIONS.pattern,
+            r"^(?:写评论|热门评论|最新评论|全部评论|精彩评论)",
         ]
     ),
     re.IGNORECASE,
@@ -142,7 +155,8 @@ END_OF_BODY = re.compile(
             r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)",
             r"^(?:免责声明|责任声明|版权声明|特别声明|郑重声明|本站声明|声明)\s*[:：]?",
             r"^(?:引用本文|本文引用格式|引用格式)",
-            r"^\d*\s*条?(?:相关)?评论|^发表评论|^网友评论|^我要评论",
+            r"^\d*\s*条?(?:相关)?评论|^发表评论|^网友评论|^我要评论|^写评论|^(?:热门|最新|全部|精彩)评论",
+            REACTIONS.pattern,
             r"^(?:打赏|分享到|分享至|打印本页|关闭窗口)",
             r"^[(（]\s*文\s*/",  # the reposting member's signature line of DESTOON portals
             r"ICP\s*[备证]|版权所有|Copyright|All\s+rights\s+reserved|©",
