@@ -28,6 +28,7 @@ from django.core.validators import URLValidator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -94,11 +95,17 @@ class SourceForm(forms.Form):
     file = forms.FileField(
         label=_("Or upload a saved page"),
         required=False,
-        help_text=_(
-            "A page saved from a browser as text or HTML (UTF-8, GBK/GB18030 or UTF-16), "
-            "at most %(megabytes)d MB."
-        )
-        % {"megabytes": _MEGABYTES},
+        # Lazy: translated when the page is shown, not when this module is imported.
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "A page saved from a browser as text or HTML (UTF-8, GBK/GB18030 or UTF-16), "
+                    "at most %(megabytes)d MB."
+                )
+                % {"megabytes": _MEGABYTES}
+            ),
+            str,
+        )(),
     )
     url = HttpURLField(
         label=_("Or give its address"),

@@ -252,11 +252,11 @@ def test_an_address_that_answers_404_shows_the_reason_and_keeps_the_address(
 
 
 def test_a_page_imported_already_is_flagged_with_a_link_and_not_saved_again(client, editor):
-    existing = ArticleFactory(title="早先导入的标题", source_url=SOURCE_URL)
+    existing = ArticleFactory(title="早先导入的<b>标题</b>", source_url=SOURCE_URL)
     change_url = reverse("admin:articles_article_change", args=[existing.pk])
     response = review(client, text=HTML_PAGE)
     warning = lxml.html.fromstring(response.content.decode()).get_element_by_id("import-duplicate")
-    assert warning.xpath(f'.//a[@href="{change_url}"]')[0].text_content() == "早先导入的标题"
+    assert warning.xpath(f'.//a[@href="{change_url}"]')[0].text_content() == "早先导入的<b>标题</b>"
 
     saved = save(client, response, title="换个标题也还是同一来源")
     assert saved.status_code == 200
