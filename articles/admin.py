@@ -6,11 +6,12 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.db import DataError, IntegrityError, models
 from django.db.models import F
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import admin_import, services
 from .client_ip import client_ip
 from .forms import (
     ArticleAdminForm,
@@ -160,6 +161,21 @@ class ArticleAdmin(NewsroomModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
+
+    def get_urls(self):
+        """The article URLs, with the 导入文章 page at ``import/``."""
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="articles_article_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import an article from a page: see :func:`articles.admin_import.import_view`."""
+        return admin_import.import_view(self, request)
 
     @admin.display(description=_("status"), ordering="status")
     def publication(self, obj):

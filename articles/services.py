@@ -159,6 +159,28 @@ def _lock_imports():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
+def find_imported(parsed) -> Article | None:
+    """The article already imported from the page ``parsed`` describes, or ``None``.
+
+    The one duplicate rule of the importer (:func:`import_article` applies it; the admin's
+    import page shows it before saving): an article with the same non-empty ``source_url``,
+    else one with the same ``title`` and ``original_published_at`` (both possibly empty).
+    The oldest such article is returned.
+
+    Args:
+        parsed: an :class:`articles.importing.ParsedArticle` (or anything with ``title``,
+            ``original_published_at`` and ``source_url``).
+    """
+    imported = Article.objects.order_by("pk")
+    if parsed.source_url:
+        existing = imported.filter(source_url=parsed.source_url).first()
+        if existing is not None:
+            return existing
+    return imported.filter(
+        title=parsed.title, original_published_at=parsed.original_published_at
+    ).first()
+
+
 @transaction.atomic
 def import_article(
     parsed,
@@ -184,24 +206,17 @@ def import_article(
             发布人 / IP are never used: they belong to the source site.
 
     Returns:
-        ``(article, created)``; ``parsed.keywords`` become the new article's tags. A
-        source counts as imported when an article has the same non-empty ``source_url``, or
-        the same title and ``original_published_at`` (both possibly ``None``); then that
-        article is returned unchanged with ``created=False``.
+        ``(article, created)``; ``parsed.keywords`` become the new article's tags. When
+        the source was imported already (:func:`find_imported`: the same non-empty
+        ``source_url``, or the same title and ``original_published_at``), that article is
+        returned unchanged with ``created=False``.
 
     Raises:
         django.core.exceptions.ValidationError: a field does not fit the model (too long a
             title, an invalid ``poster_ip`` or ``source_url``, ...); nothing is written.
     """
     _lock_imports()
-    imported = Article.objects.order_by("pk")
-    existing = None
-    if parsed.source_url:
-        existing = imported.filter(source_url=parsed.source_url).first()
-    if existing is None:
-        existing = imported.filter(
-            title=parsed.title, original_published_at=parsed.original_published_at
-        ).first()
+    existing = find_imported(parsed)
     if existing is not None:
         return existing, False
 
