@@ -14,13 +14,18 @@ from datetime import datetime
 
 from . import lines as L
 from . import rules
-from .fields import ArticleImportError, ParsedArticle
+from .fields import ArticleImportError, ParsedArticle, find_datetime
 
 #: How many lines above the title may hold the page's metadata (an e-paper's
 #: ``某某法治报 2024年05月07日 第03版`` header sits over the title).
 META_ABOVE_TITLE = 4
 #: Shortest declared description taken as a lead; shorter ones are the site's name or slogan.
 DESCRIPTION_MIN_CHARS = 20
+#: Share of a description's two-character words that the article must use for the
+#: description to be its summary rather than the site's.
+SUMMARY_MIN_SHARED = 0.4
+#: How many lines from an e-paper's page number its date may be.
+EPAPER_DATE_LINES = 3
 #: How many lines after the body the bottom metadata (来源, 责任编辑) may take.
 TRAILER_META_LINES = 12
 
@@ -37,6 +42,8 @@ class Declared:
     source_url: str = ""
     keywords: tuple[str, ...] = ()
     description: str = ""
+    #: The title comes from ``<title>`` alone, which may be only the site's name.
+    title_is_weak: bool = False
     #: Names the site gives itself (``og:site_name``, the ``<title>`` suffix).
     site_names: tuple[str, ...] = ()
 
@@ -81,8 +88,15 @@ class _Fields:
         for name in ("source_name", "source_issue", "source_editor", "source_url", "author_unit"):
             if getattr(meta, name) and not getattr(self, name):
                 setattr(self, name, getattr(meta, name))
-        if meta.byline and not self.byline:
-            self.byline = meta.byline
+        # Bylines may take several lines (本报记者 … / 本报通讯员 …; 文字丨… / 图片丨…); a
+        # label already given is a repeat of the same byline.
+        labels = {label for label, _ in self.byline}
+        names = " ".join(names for _, names in self.byline)
+        self.byline += [
+            (label, people)
+            for label, people in meta.byline
+            if label not in labels and people not in names
+        ]
         if meta.keywords and not self.keywords:
             self.keywords = meta.keywords
         if meta.lead and not self.lead:
@@ -126,7 +140,7 @@ def assemble(
     kinds = [classify(line) for line in lines]
     found = _Fields()
 
-    title_at, title = _find_title(lines, kinds, declared.title)
+    title_at, title = _find_title(lines, kinds, declared.title, weak=declared.title_is_weak)
     if not title:
         raise ArticleImportError("No title found: no line looks like an article title.")
     start = 0 if title_at is None else title_at + 1
@@ -137,7 +151,18 @@ def assemble(
     body_end = _body_end(lines, kinds, body_start)
     _read_trailer(lines, kinds, body_end, found)
     if not found.source_issue:
-        found.source_issue = _page_issue(lines, kinds)
+        found.source_issue, issue_at = _page_issue(lines, kinds)
+        if found.source_issue and found.published_at is None:
+            # An e-paper names its date beside the page number (2024年05月20日 星期一 /
+            # 第03版), in a line that would elsewhere be the site's date of today.
+            for index in range(max(0, issue_at - EPAPER_DATE_LINES), issue_at + EPAPER_DATE_LINES):
+                if index < len(lines) and (moment := find_datetime(lines[index])):
+                    found.published_at = moment
+                    break
+    if not found.source_name:
+        found.source_name = next(
+            (m.group("name") for line in lines if (m := rules.EPAPER_MASTHEAD.match(line))), ""
+        )
 
     if blocks is None:
         blocks = [Block("text", line) for line in lines[body_start:body_end]]
@@ -162,22 +187,20 @@ def assemble(
     ):
         published_at = declared.published_at
 
-    # Declared keywords often include the site's own name: that one is not the article's.
-    keywords = found.keywords or [
-        word for word in declared.keywords if word not in declared.site_names
-    ]
+    keywords = found.keywords or _declared_keywords(declared, title + body_html)
     return ParsedArticle(
         title=title,
         subtitle=found.subtitle,
         lead=_lead(found.lead, byline_parts, first_paragraph)
-        or _declared_lead(declared.description, title, first_paragraph),
+        or _declared_lead(declared, title, body_html),
         byline=byline,
         body_html=body_html,
         original_published_at=published_at,
         source_name=found.source_name or declared.source_name,
         source_issue=found.source_issue,
         source_editor=found.source_editor,
-        source_url=declared.source_url or found.source_url,
+        # A 原文链接 in the text names the original of a repost: that is the source.
+        source_url=found.source_url or declared.source_url,
         keywords=tuple(dict.fromkeys(word for word in keywords if word)),
         image_urls=tuple(dict.fromkeys(image_urls)),
     )
@@ -186,10 +209,14 @@ def assemble(
 # --- Title and header -----------------------------------------------------------------------
 
 
-def _find_title(lines, kinds, declared_title: str):
-    """``(index, title)``: the declared title's line when the page has one, else the most
-    title-like line above the first metadata line, else the first title-like line that is
-    followed by running text."""
+def _find_title(lines, kinds, declared_title: str, *, weak: bool = False):
+    """``(index, title)``: the declared title's line when the page declares one, else the
+    first title-like line followed by running text (after at most its subtitle, metadata
+    and chrome), else the first title-like line.
+
+    A ``weak`` declaration (a ``<title>``, which may hold only the site's name) is taken
+    only where it heads the article; an empty title means none was found.
+    """
     if declared_title:
         wanted = _strip_site_name(L.clean_line(declared_title), lines)
         exact = [index for index, line in enumerate(lines) if line == wanted]
@@ -199,76 +226,57 @@ def _find_title(lines, kinds, declared_title: str):
             if L.title_score(line) and len(line) >= 0.6 * len(wanted) and line in wanted
         ]
         matches = exact or close
-        if not matches:
-            return None, wanted
         # A title also listed in the page's navigation (an e-paper's 本版标题导航): the
         # occurrence that heads the article is followed by its metadata or text.
         heading = [i for i in matches if _header_follows(lines, kinds, i)]
-        index = (heading or matches)[0]
+        if heading or (matches and not weak):
+            index = (heading or matches)[0]
+            return index, lines[index]
+        if not weak:
+            return None, wanted
+    candidates = [
+        i for i, (kind, _) in enumerate(kinds) if kind == "text" and L.title_score(lines[i])
+    ]
+    # The title heads the article: running text follows it, after at most its subtitle,
+    # metadata and chrome; a line followed by metadata too is surer than a site's name
+    # over a slogan.
+    heads = [i for i in candidates if _running_text_follows(lines, kinds, i)]
+    with_metadata = [i for i in heads if _header_follows(lines, kinds, i, metadata_only=True)]
+    if heads:
+        index = (with_metadata or heads)[0]
         return index, lines[index]
-
-    first_meta = next(
-        (
-            i
-            for i, (kind, meta) in enumerate(kinds)
-            if kind == "meta" and meta.lead is None and not _is_trailer_meta(lines, kinds, i)
-        ),
-        None,
-    )
-    if first_meta is not None:
-        for index in range(first_meta - 1, max(-1, first_meta - 8), -1):
-            kind = kinds[index][0]
-            if (
-                kind == "text"
-                and L.title_score(lines[index])
-                and not rules.SUBTITLE.match(lines[index])
-            ):
-                return index, lines[index]
-            if kind == "text" and L.is_paragraph(lines[index]):
-                break
-    for least in (3, 1):
-        for index, (kind, _) in enumerate(kinds):
-            if (
-                kind == "text"
-                and L.title_score(lines[index]) >= least
-                and _running_text_follows(lines, kinds, index)
-            ):
-                return index, lines[index]
     # No line is followed by running text: the first title-like line, so that the error
     # says what is missing (the text, not the title).
-    for index, (kind, _) in enumerate(kinds):
-        if kind == "text" and L.title_score(lines[index]):
-            return index, lines[index]
-    return None, ""
+    return (candidates[0], lines[candidates[0]]) if candidates else (None, "")
 
 
-def _is_trailer_meta(lines, kinds, index) -> bool:
-    """A metadata line below running text (the bottom 来源/责任编辑 of some layouts)."""
-    before = [i for i in range(max(0, index - 3), index) if kinds[i][0] == "text"]
-    return bool(before) and all(L.is_paragraph(lines[i]) for i in before)
-
-
-def _header_follows(lines, kinds, index) -> bool:
-    """Whether metadata or running text follows ``index`` closely."""
+def _header_follows(lines, kinds, index, *, metadata_only=False) -> bool:
+    """Whether metadata (or, unless ``metadata_only``, running text) follows ``index``
+    closely, after at most a subtitle and chrome."""
     nonblank = [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:5]
     for following in nonblank:
         kind = kinds[following][0]
         if kind == "meta":
             return True
         if kind == "text":
-            return L.is_paragraph(lines[following]) or bool(rules.SUBTITLE.match(lines[following]))
+            if rules.SUBTITLE.match(lines[following]):
+                continue
+            return not metadata_only and L.is_paragraph(lines[following])
     return False
 
 
 def _running_text_follows(lines, kinds, index) -> bool:
     """Whether running text follows ``index`` after at most a subtitle, metadata or chrome
-    lines."""
+    lines (a lead after its lone 导读 label counts as running text)."""
+    after_lead_label = False
     for following in [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:8]:
-        kind = kinds[following][0]
-        if kind == "text":
+        kind, meta = kinds[following]
+        if kind == "meta":
+            after_lead_label = meta.lead == ""
+        elif kind == "text":
             if rules.SUBTITLE.match(lines[following]):
                 continue
-            return L.is_paragraph(lines[following])
+            return after_lead_label or L.is_paragraph(lines[following])
     return False
 
 
@@ -340,18 +348,20 @@ def _hard_end(line: str) -> bool:
 
 
 def _read_trailer(lines, kinds, start: int, found: _Fields) -> None:
-    """Read the metadata that follows the body, up to the site's trailer proper."""
-    for index in range(start, min(len(lines), start + TRAILER_META_LINES)):
+    """Read the metadata that follows the body (来源, 责任编辑, 标签 after a disclaimer),
+    within ``TRAILER_META_LINES`` lines and before the site's lists of other articles."""
+    following = [i for i in range(start, len(lines)) if kinds[i][0] != "blank"]
+    for index in following[:TRAILER_META_LINES]:
         kind, meta = kinds[index]
         if kind == "meta":
             found.add(meta, trailer=True)
-        elif index > start and L.ends_body(lines[index]):
+        elif index > start and rules.AFTER_ARTICLE.search(lines[index]):
             return
 
 
 def _page_issue(lines, kinds) -> str:
-    """An e-paper's 版次 named once on the page (``第03版：法治时评``) outside its list of all
-    pages (``第01版：要闻``, ``第02版…``, one after another)."""
+    """``(issue, line index)``: an e-paper's 版次 named once on the page (``第03版：…``),
+    outside its list of all pages (``第01版：要闻``, ``第02版…``, one after another)."""
 
     def issue_at(index):
         kind, meta = kinds[index] if 0 <= index < len(kinds) else ("", None)
@@ -365,8 +375,8 @@ def _page_issue(lines, kinds) -> str:
 
     for index in range(len(lines)):
         if (issue := issue_at(index)) and not neighbour(index, -1) and not neighbour(index, 1):
-            return issue
-    return ""
+            return issue, index
+    return "", -1
 
 
 # --- Body -----------------------------------------------------------------------------------
@@ -487,15 +497,38 @@ def _lead(raw: str, byline_parts, first_paragraph: str) -> str:
     return match.group(0) if match else lead
 
 
-def _declared_lead(description: str, title: str, first_paragraph: str) -> str:
-    """A declared description as the lead, unless it only repeats the title or the start
-    of the body (CMSs fill it with the first characters of the text)."""
-    text = L.clean_line(description or "")
+def _declared_keywords(declared: Declared, article_text: str) -> list[str]:
+    """The declared keywords when they are the article's, without the site's own name. A
+    list none of whose words the article uses is the site's own; so is a list that names
+    the site and of which the article uses less than half."""
+    words = [word for word in declared.keywords if word not in declared.site_names]
+    used = sum(word in article_text for word in words)
+    names_the_site = len(words) < len(declared.keywords)
+    if not used or (names_the_site and used * 2 < len(words)):
+        return []
+    return words
+
+
+def _bigrams(text: str) -> set[str]:
+    han = "".join(re.findall(f"[{rules.HAN}]+", text))
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def _declared_lead(declared: Declared, title: str, body_html: str) -> str:
+    """A declared description as the lead when it summarises the article: not the title,
+    not the start of the body (CMSs fill it with the text's first characters), not the
+    site's own description (it shares little wording with the article), not its name."""
+    text = L.clean_line(declared.description or "")
     if len(text) < DESCRIPTION_MIN_CHARS or text == title or not L.has_han(text):
         return ""
+    if any(name and name in text for name in declared.site_names):
+        return ""
+    body_text = html.unescape(re.sub(r"<[^>]+>", "", body_html))
     squeeze = lambda value: re.sub(r"[\s\W_]+", "", value)  # noqa: E731
-    body = squeeze(first_paragraph)
-    head = squeeze(text).rstrip("…")
+    body, head = squeeze(body_text), squeeze(text).rstrip("…")
     if not head or head[:20] in body[:200] or body.startswith(head[:10]):
+        return ""
+    shared = _bigrams(text) & _bigrams(title + body_text)
+    if len(shared) < SUMMARY_MIN_SHARED * max(1, len(_bigrams(text))):
         return ""
     return text

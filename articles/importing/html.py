@@ -141,8 +141,9 @@ def _declared(tree, page: str, url: str) -> Declared:
         or _first_text(ld.get("headline"))
         or metas.get("og:title", "")
         or metas.get("articletitle", "")
-        or text_of("//title")
     )
+    title_is_weak = not title
+    title = title or text_of("//title")
     published_at, has_time = None, False
     if wechat.get("ct"):
         published_at, has_time = from_timestamp(wechat["ct"]), True
@@ -178,13 +179,14 @@ def _declared(tree, page: str, url: str) -> Declared:
 
     page_title = text_of("//title")
     site_names = {metas.get("og:site_name", ""), metas.get("application-name", "")}
-    if title and page_title != title:
+    if title and (page_title != title or title_is_weak):
         site_names.update(
             part.strip() for part in TITLE_SUFFIX_SEPARATOR.split(page_title) if part.strip()
         )
     site_names.discard(title)
     return Declared(
         site_names=tuple(name for name in site_names if name),
+        title_is_weak=title_is_weak,
         title=title,
         published_at=published_at,
         has_time=has_time,

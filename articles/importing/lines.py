@@ -20,9 +20,11 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 
 
 def clean_line(line: str) -> str:
-    """``line`` without invisible characters, with whitespace runs (full-width spaces and
-    NBSP included) collapsed to one space and the ends stripped."""
-    return re.sub(r"\s+", " ", line.translate(_INVISIBLE)).strip()
+    """``line`` without invisible characters, with whitespace runs collapsed to one space
+    (one ideographic space when the run is only ideographic spaces, as in ``本报讯　``) and
+    the ends stripped."""
+    line = line.translate(_INVISIBLE).strip()
+    return re.sub(r"\s+", lambda run: "\u3000" if set(run.group(0)) == {"\u3000"} else " ", line)
 
 
 def strip_wrapping(line: str) -> str:
@@ -53,7 +55,7 @@ def is_navigation(line: str) -> bool:
         len(item.strip()) <= rules.NAV_ITEM_MAX_CHARS for item in items
     ):
         return True
-    words = line.split(" ")
+    words = line.split()
     return len(words) >= 4 and all(0 < len(word) <= 4 and _HAN.match(word) for word in words)
 
 
@@ -142,10 +144,13 @@ _LONG_LABELS = _alternation(
 _SPACE_LABELS = _alternation(rules.SPACE_SEPARATED)
 # Labels long enough to be recognised with nothing between them and the name (本报记者张三).
 _JOINED_LABELS = _alternation(label for label in rules.SPACE_SEPARATED if len(label) >= 2)
-_BOUNDARY = rf"(?<![A-Za-z{rules.HAN}])"
+# A label starts a word: not inside a longer one (数据来源 is no 来源). A label in Latin
+# letters only needs no letter before it (海潮新闻IP属地).
+_BOUNDARY = rf"(?:(?<![A-Za-z{rules.HAN}])|(?<![A-Za-z])(?=[A-Za-z]))"
 _LABEL = re.compile(
     rf"{_BOUNDARY}(?:(?P<label>{_ALL_LABELS}){rules.LABEL_SEPARATOR}"
-    rf"|(?P<spaced>{_SPACE_LABELS})\s+|(?P<joined>{_JOINED_LABELS})(?=[{rules.HAN}]))",
+    rf"|(?P<spaced>{_SPACE_LABELS})\s+|(?P<joined>{_JOINED_LABELS})(?=[{rules.HAN}])"
+    rf"|(?P<dated>{_alternation(rules.LABELS['published_at'])})\s*(?=\d))",
     re.IGNORECASE,
 )
 _LEADING_LONG_LABEL = re.compile(rf"^(?P<label>{_LONG_LABELS})(?:{rules.LABEL_SEPARATOR}|\s+|$)")
@@ -185,6 +190,8 @@ def read_metadata(line: str) -> Metadata | None:
         return found
 
     text = rules.COUNTER.sub("  ", text)
+    for spelling, label in rules.LABEL_SPELLINGS:
+        text = spelling.sub(label, text)
     text = _CHROME_IN_BRACKETS.sub(
         lambda match: "  " if rules.CHROME.search(match.group(1)) else match.group(0), text
     )
@@ -214,11 +221,15 @@ def read_metadata(line: str) -> Metadata | None:
     if not matches:
         return found if found.fills_a_field() else None
 
-    spaced_only = not any(match.group("label") for match in matches)
+    spaced_only = not any(match.group("label") or match.group("dated") for match in matches)
     if spaced_only and (_has_sentence(text) or len(text) > VALUE_MAX_CHARS + 10):
         return None
     for match, following in zip(matches, [*matches[1:], None], strict=True):
-        label = match.group("label") or match.group("spaced") or match.group("joined")
+        label = next(
+            match.group(kind)
+            for kind in ("label", "spaced", "joined", "dated")
+            if match.group(kind)
+        )
         name = _FIELD_OF.get(label) or _FIELD_OF.get(label.capitalize())
         end = following.start() if following else len(text)
         value = text[match.end() : end].strip(_VALUE_TRIM)
@@ -229,6 +240,9 @@ def read_metadata(line: str) -> Metadata | None:
                 continue
         elif name is None:
             continue
+        elif name == "source_url":
+            url = re.search(r"https?://\S+", value)
+            found.source_url = url.group(0) if url else ""
         elif len(value) > VALUE_MAX_CHARS or _has_sentence(value):
             return None
         elif not value:
@@ -238,11 +252,13 @@ def read_metadata(line: str) -> Metadata | None:
         elif name == "source_issue":
             issue = rules.PERIODICAL_ISSUE.search(value)
             found.source_issue = re.sub(r"\s+", "", issue.group("issue")) if issue else value
-        elif name == "source_url":
-            url = re.search(r"https?://\S+", value)
-            found.source_url = url.group(0) if url else ""
+        elif name == "source_name" and (issue := rules.PERIODICAL_ISSUE.search(value)):
+            found.source_issue = found.source_issue or re.sub(r"\s+", "", issue.group("issue"))
+            found.source_name = (issue.group("name") or value[: issue.start()]).strip("《》 ")
         elif name == "source_editor":
             found.source_editor = " ".join(_NAMES_SPLIT.split(value))
+        elif name == "source_name":
+            found.source_name = found.source_name or value.strip("《》 ")
         else:
             setattr(found, name, value)
     return found
@@ -266,7 +282,7 @@ def byline_text(parts: list[tuple[str, str]], unit: str = "") -> str:
     """The byline from its labelled parts: the names alone when one label gave them, else
     each part with its label (``本报记者 张三 通讯员 李四``); a separate 作者单位 follows in
     full-width brackets. Label punctuation (``文/``, ``作者：``) is not kept."""
-    parts = [(label, names.strip()) for label, names in parts if names.strip()]
+    parts = [(label, " ".join(names.split())) for label, names in parts if names.strip()]
     if len(parts) == 1:
         text = parts[0][1]
     else:

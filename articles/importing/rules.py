@@ -25,7 +25,8 @@ HAN = "\u3400-\u9fff\uf900-\ufaff"
 LABELS: dict[str | None, tuple[str, ...]] = {
     "published_at": (
         "发布时间", "发布日期", "发表时间", "发表日期", "发稿时间", "出版日期", "出版时间",
-        "刊发日期", "刊发时间", "见报日期", "更新时间", "时间", "日期",
+        "刊发日期", "刊发时间", "见报日期", "更新时间", "时间", "日期", "发布于", "发表于",
+        "更新于", "Posted on",
         "Published", "Date",
     ),
     "source_name": (
@@ -33,12 +34,16 @@ LABELS: dict[str | None, tuple[str, ...]] = {
         "刊载于", "Source",
     ),
     "byline": (
-        "作者", "撰文", "撰稿", "文字", "文图", "图文", "文", "图", "摄影", "摄",
+        "作者", "撰文", "撰稿", "文字", "文图", "图文", "文/图", "图/文", "文", "图", "图片",
+        "摄影", "摄", "视频", "摄像", "制图",
         "记者", "通讯员", "评论员", "特约记者", "本报记者", "本刊记者", "本网记者", "本台记者",
         "见习记者", "实习记者", "本报通讯员", "本刊通讯员", "Author", "By",
     ),
     "author_unit": ("作者单位", "单位"),
-    "source_editor": ("责任编辑", "编辑", "责编", "主编", "网络编辑", "值班编辑", "Editor"),
+    "source_editor": (
+        "责任编辑", "编辑", "责编", "主编", "网络编辑", "值班编辑", "本版责编", "本版编辑",
+        "本文编辑", "本期编辑", "Editor",
+    ),
     "source_issue": ("版次", "版面", "期次", "刊期", "期号"),
     "keywords": ("关键词", "关键字", "标签", "Tags", "Keywords", "Key words"),
     "lead": ("导读", "内容提要", "提要", "摘要", "核心提示", "编者按"),
@@ -48,9 +53,18 @@ LABELS: dict[str | None, tuple[str, ...]] = {
         "发布机构", "浏览次数", "浏览量", "浏览", "点击数", "点击量", "点击", "阅读量", "阅读数",
         "阅读次数", "阅读", "访问量", "人气", "下载量", "下载次数", "被引量", "字体", "字号", "IP",
         "Abstract", "分享到", "分享", "打印", "基金项目", "收稿日期", "修回日期", "作者简介",
-        "中图分类号", "文献标识码", "文章编号", "DOI", "引用格式",
+        "中图分类号", "文献标识码", "文章编号", "DOI", "引用格式", "IP属地", "分类", "栏目",
+        "所属栏目", "所属分类", "频道",
     ),
 }  # fmt: skip
+
+#: Other spellings of a label, read as the label itself (``文/图 张三`` is ``文图 张三``).
+LABEL_SPELLINGS = ((re.compile(r"(?<![\u3400-\u9fff])文\s*/\s*图(?=\s)"), "文图"),
+                   (re.compile(r"(?<![\u3400-\u9fff])图\s*/\s*文(?=\s)"), "图文"))  # fmt: skip
+#: An e-paper's masthead (``某某法治报数字报``): the newspaper is the source publication.
+EPAPER_MASTHEAD = re.compile(
+    r"^(?P<name>[\u3400-\u9fff]{2,12}报)\s*(?:数字报|电子报|电子版|数字版)$"
+)
 
 #: Labels whose value is the rest of the line, however long (a lead, a keyword list).
 LONG_VALUE_FIELDS = ("lead", "keywords")
@@ -58,7 +72,9 @@ LONG_VALUE_FIELDS = ("lead", "keywords")
 #: Labels that may be followed by a space only (``记者 张三``, ``文 张三``) rather than by a
 #: colon or a bar; only on short lines without sentence punctuation.
 SPACE_SEPARATED = frozenset(
-    label for label in LABELS["byline"] if label not in {"Author", "By", "图", "摄"}
+    label
+    for label in LABELS["byline"]
+    if label not in {"Author", "By", "图", "摄", "图片", "视频", "摄像", "制图"}
 )
 
 #: Bullets and brackets that wrap metadata: ``■ 本报记者…``, ``【来源：…】``, ``（责任编辑：…）``.
@@ -123,11 +139,11 @@ CHROME = re.compile(
             r"^(?:赞|在看|分享|留言|写留言|取消|允许|视频|小程序|喜欢此内容的人还喜欢)$",
             # counters, font size, date of today
             r"^(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d*\s*次?$",
-            r"(?:字体|字号)\s*[:：]?\s*[【\[]?\s*[大中小]\s*[大中小]|"
+            r"(?:字体|字号)\s*[:：]?\s*(?:[【\[]?\s*[大中小]\s*[大中小]|A\s*[+＋-])|A\s*[+＋]\s*A\s*[-－]|"
             r"^[【\[]?\s*大\s*中\s*小\s*[】\]]?$|放大字体|缩小字体|^A\s*[+＋]|[【\[]\s*[大中小]\s*[】\]]",
             r"今天是|星期[一二三四五六日天]\s*$|^\d{4}年\d{1,2}月\d{1,2}日\s*星期",
             # prev / next
-            r"^(?:上一篇|下一篇|上一条|下一条|上一页|下一页|上篇|下篇)",
+            r"^\W*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|上篇|下篇)",
             # copyright, ICP, operators of the site
             r"ICP\s*[备证]|公网安备|网安备|版权所有|Copyright|All\s+rights\s+reserved|©|"
             r"主办单位|承办单位|主办\s*[:：]|承办\s*[:：]|技术支持|维护单位|建议使用|分辨率|"
@@ -147,19 +163,31 @@ CHROME = re.compile(
 # --- End of the article ---------------------------------------------------------------------
 #: After the body has started, the first of these lines ends it: what follows belongs to the
 #: site (related articles, comments, disclaimers, footer).
-END_OF_BODY = re.compile(
+#: Lists the site puts after an article (related articles, prev/next, comments): no
+#: metadata of this article follows them.
+AFTER_ARTICLE = re.compile(
     "|".join(
         [
             r"^(?:相关|推荐|延伸|热门|热点|最新|更多|往期|精彩|猜你)"
             r"(?:阅读|新闻|文章|链接|推荐|资讯|报道|回顾|专题|喜欢|图片|视频)",
-            r"^(?:上一篇|下一篇|上一条|下一条|上篇|下篇)",
+            r"^\W*(?:上一篇|下一篇|上一条|下一条|上篇|下篇)",
+            r"^\d*\s*条?(?:相关)?评论|^发表评论|^网友评论|^我要评论|^写评论|^发表回复",
+            r"^(?:热门|最新|全部|精彩)评论",
+        ]
+    ),
+    re.IGNORECASE,
+)
+END_OF_BODY = re.compile(
+    "|".join(
+        [
+            AFTER_ARTICLE.pattern,
             r"^(?:免责声明|责任声明|版权声明|特别声明|郑重声明|本站声明|声明)\s*[:：]?",
             r"^(?:引用本文|本文引用格式|引用格式)",
-            r"^\d*\s*条?(?:相关)?评论|^发表评论|^网友评论|^我要评论|^写评论|^(?:热门|最新|全部|精彩)评论",
             REACTIONS.pattern,
             r"^(?:打赏|分享到|分享至|打印本页|关闭窗口)",
             r"^[(（]\s*文\s*/",  # the reposting member's signature line of DESTOON portals
             r"ICP\s*[备证]|版权所有|Copyright|All\s+rights\s+reserved|©",
+            r"版权归.{0,8}所有|如有侵权|侵删|仅供学习交流|仅供参考学习",
             r"预览时标签不可点|^阅读原文$|微信扫一扫",
         ]
     ),
