@@ -6,6 +6,7 @@ Modules, one job each:
     rules     labels, chrome shapes and end-of-article markers, as data
     lines     what one line says (chrome, metadata, markup, text)
     assemble  from lines (and HTML blocks) to the fields
+    summary   which text is the lead, which words are the keywords
     text      plain text;  html: HTML pages and WeChat articles
     reading   bytes and files: decoding, HTML or text
     fetch     fetching a page or an image by URL, within limits (time, size, redirects,

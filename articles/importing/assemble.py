@@ -8,54 +8,20 @@ is read as well. Chrome is dropped wherever it is.
 """
 
 import html
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import lines as L
-from . import rules
-from .fields import ArticleImportError, ParsedArticle, find_datetime
+from . import rules, summary
+from .fields import ArticleImportError, Block, Declared, ParsedArticle, find_datetime
 
 #: How many lines above the title may hold the page's metadata (an e-paper's
 #: ``某某法治报 2024年05月07日 第03版`` header sits over the title).
 META_ABOVE_TITLE = 4
-#: Shortest declared description taken as a lead; shorter ones are the site's name or slogan.
-DESCRIPTION_MIN_CHARS = 20
-#: Share of a description's two-character words that the article must use for the
-#: description to be its summary rather than the site's.
-SUMMARY_MIN_SHARED = 0.4
 #: How many lines from an e-paper's page number its date may be.
 EPAPER_DATE_LINES = 3
 #: How many lines after the body the bottom metadata (来源, 责任编辑) may take.
 TRAILER_META_LINES = 12
-
-
-@dataclass
-class Declared:
-    """What an HTML page declares about itself (``<meta>``, JSON-LD, WeChat variables)."""
-
-    title: str = ""
-    published_at: datetime | None = None
-    has_time: bool = False
-    byline: str = ""
-    source_name: str = ""
-    source_url: str = ""
-    keywords: tuple[str, ...] = ()
-    description: str = ""
-    #: The title comes from ``<title>`` alone, which may be only the site's name.
-    title_is_weak: bool = False
-    #: Names the site gives itself (``og:site_name``, the ``<title>`` suffix).
-    site_names: tuple[str, ...] = ()
-
-
-@dataclass
-class Block:
-    """One block of an HTML body: ``kind`` is ``text``, ``heading``, ``table``, ``list``,
-    ``quote``, ``image`` or ``markup``; ``html`` holds the markup of tables and lists."""
-
-    kind: str
-    text: str
-    html: str = ""
 
 
 @dataclass
@@ -123,7 +89,6 @@ def assemble(
     *,
     blocks: list[Block] | None = None,
     declared: Declared | None = None,
-    image_urls=(),
 ) -> ParsedArticle:
     """Recognise the article in ``page_lines`` (the visible text, a line per block).
 
@@ -168,7 +133,7 @@ def assemble(
         blocks = [Block("text", line) for line in lines[body_start:body_end]]
     else:
         blocks = _after_title(blocks, title)
-    body_html, first_paragraph = _body(blocks, title, found)
+    body_html, first_paragraph, image_urls = _body(blocks, title, found)
     if not body_html:
         raise ArticleImportError("No article text found after the title.")
 
@@ -187,12 +152,12 @@ def assemble(
     ):
         published_at = declared.published_at
 
-    keywords = found.keywords or _declared_keywords(declared, title + body_html)
+    keywords = found.keywords or summary.declared_keywords(declared, title + body_html)
     return ParsedArticle(
         title=title,
         subtitle=found.subtitle,
-        lead=_lead(found.lead, byline_parts, first_paragraph)
-        or _declared_lead(declared, title, body_html),
+        lead=summary.lead_from_label(found.lead, byline_parts)
+        or summary.declared_lead(declared, title, body_html),
         byline=byline,
         body_html=body_html,
         original_published_at=published_at,
@@ -391,10 +356,11 @@ def _after_title(blocks: list[Block], title: str) -> list[Block]:
 
 
 def _body(blocks: list[Block], title: str, found: _Fields):
-    """``(body_html, first paragraph text)`` from the body blocks: chrome and metadata
-    dropped (metadata read into ``found``), the title and lead not repeated, the body cut
-    at the trailer."""
+    """``(body_html, first paragraph text, image addresses)`` from the body blocks: chrome
+    and metadata dropped (metadata read into ``found``), the title and lead not repeated,
+    the body cut at the trailer (so the trailer's QR codes and promotions are no images)."""
     kept = []  # (kind, text, html)
+    images = []
     seen_text = False
     expecting_lead = False
     for block in blocks:
@@ -404,6 +370,8 @@ def _body(blocks: list[Block], title: str, found: _Fields):
             continue
         if block.kind == "image":
             kept.append(("image", "", ""))
+            if block.html:
+                images.append(block.html)
             continue
         line = L.clean_line(block.text)
         kind, meta = classify(line)
@@ -445,7 +413,7 @@ def _body(blocks: list[Block], title: str, found: _Fields):
         seen_text = seen_text or not heading
     kept = _drop_captions(kept)
     first = next((text for kind, text, _ in kept if kind == "p"), "")
-    return _html(kept), first
+    return _html(kept), first, images
 
 
 def _drop_captions(blocks):
@@ -475,60 +443,3 @@ def _html(blocks) -> str:
             parts.append(f"<{tag}>{html.escape(text, quote=False)}</{tag}>")
         previous = kind
     return "\n".join(parts)
-
-
-# --- Lead -----------------------------------------------------------------------------------
-
-
-def _lead(raw: str, byline_parts, first_paragraph: str) -> str:
-    """The 导读 / 摘要 text without a byline it repeats, cut back to its last full sentence
-    (portals cut 导读 at a fixed length, often mid-sentence)."""
-    lead = (raw or "").strip()
-    for label, names in byline_parts:
-        for prefix in (
-            f"{label} | {names}",
-            f"{label}|{names}",
-            f"{label}/{names}",
-            f"{label} {names}",
-        ):
-            if lead.startswith(prefix):
-                lead = lead[len(prefix) :].strip()
-    match = re.match(rf"^.*[{re.escape(rules.SENTENCE_END)}][”’」』）)]*", lead, re.DOTALL)
-    return match.group(0) if match else lead
-
-
-def _declared_keywords(declared: Declared, article_text: str) -> list[str]:
-    """The declared keywords when they are the article's, without the site's own name. A
-    list none of whose words the article uses is the site's own; so is a list that names
-    the site and of which the article uses less than half."""
-    words = [word for word in declared.keywords if word not in declared.site_names]
-    used = sum(word in article_text for word in words)
-    names_the_site = len(words) < len(declared.keywords)
-    if not used or (names_the_site and used * 2 < len(words)):
-        return []
-    return words
-
-
-def _bigrams(text: str) -> set[str]:
-    han = "".join(re.findall(f"[{rules.HAN}]+", text))
-    return {han[i : i + 2] for i in range(len(han) - 1)}
-
-
-def _declared_lead(declared: Declared, title: str, body_html: str) -> str:
-    """A declared description as the lead when it summarises the article: not the title,
-    not the start of the body (CMSs fill it with the text's first characters), not the
-    site's own description (it shares little wording with the article), not its name."""
-    text = L.clean_line(declared.description or "")
-    if len(text) < DESCRIPTION_MIN_CHARS or text == title or not L.has_han(text):
-        return ""
-    if any(name and name in text for name in declared.site_names):
-        return ""
-    body_text = html.unescape(re.sub(r"<[^>]+>", "", body_html))
-    squeeze = lambda value: re.sub(r"[\s\W_]+", "", value)  # noqa: E731
-    body, head = squeeze(body_text), squeeze(text).rstrip("…")
-    if not head or head[:20] in body[:200] or body.startswith(head[:10]):
-        return ""
-    shared = _bigrams(text) & _bigrams(title + body_text)
-    if len(shared) < SUMMARY_MIN_SHARED * max(1, len(_bigrams(text))):
-        return ""
-    return text

@@ -2,7 +2,9 @@
 
 :class:`ParsedArticle` is the one shape every entry route (plain text, HTML, a WeChat article,
 a page fetched by URL, a JSONL line) produces and :func:`articles.services.import_article`
-consumes. The helpers here turn the many ways pages write a time into aware datetimes.
+consumes. :class:`Declared` and :class:`Block` are the intermediate shapes of an HTML page
+(what it declares about itself, its body's blocks). The helpers here turn the many ways
+pages write a time into aware datetimes.
 """
 
 import re
@@ -49,6 +51,34 @@ class ParsedArticle:
         """The recognised fields by name (``body_html`` and ``image_urls`` included), in
         declaration order: what ``import_article --dry-run`` and the admin form show."""
         return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+@dataclass
+class Declared:
+    """What an HTML page declares about itself (``<meta>``, JSON-LD, WeChat variables)."""
+
+    title: str = ""
+    published_at: datetime | None = None
+    has_time: bool = False
+    byline: str = ""
+    source_name: str = ""
+    source_url: str = ""
+    keywords: tuple[str, ...] = ()
+    description: str = ""
+    #: The title comes from ``<title>`` alone, which may be only the site's name.
+    title_is_weak: bool = False
+    #: Names the site gives itself (``og:site_name``, the ``<title>`` suffix).
+    site_names: tuple[str, ...] = ()
+
+
+@dataclass
+class Block:
+    """One block of an HTML body: ``kind`` is ``text``, ``heading``, ``table``, ``list``,
+    ``quote``, ``image`` or ``markup``; ``html`` holds the markup of tables and lists."""
+
+    kind: str
+    text: str
+    html: str = ""
 
 
 _DATE = re.compile(

@@ -108,10 +108,10 @@ def parse_html(page: str, *, url: str = "") -> ParsedArticle:
     base = _base_url(tree, url or declared.source_url)
     lines = page_lines(tree)
     node = _content_node(tree, page)
-    blocks, images = _blocks(node, base) if node is not None else (None, [])
+    blocks = _blocks(node, base) if node is not None else None
     if blocks is not None and not any(block.kind == "text" for block in blocks):
         blocks = None
-    return assemble(lines, blocks=blocks, declared=declared, image_urls=images)
+    return assemble(lines, blocks=blocks, declared=declared)
 
 
 # --- Declared metadata ----------------------------------------------------------------------
@@ -347,8 +347,9 @@ def _from_trafilatura(body):
 
 
 def _blocks(node, base: str):
-    """``(blocks, image_urls)`` of the body element ``node`` in reading order."""
-    blocks, images, buffer = [], [], []
+    """The blocks of the body element ``node`` in reading order; an image block's ``html``
+    is its absolute address (``""`` when it has none worth downloading)."""
+    blocks, buffer = [], []
 
     def flush(element=None):
         text = " ".join("".join(buffer).split())
@@ -364,9 +365,7 @@ def _blocks(node, base: str):
             return
         if tag == "img":
             flush()
-            if source := _image_source(element, base):
-                images.append(source)
-            blocks.append(Block("image", ""))
+            blocks.append(Block("image", "", _image_source(element, base)))
         elif tag == "table" and _is_data_table(element):
             flush()
             blocks.append(_table(element))
@@ -394,7 +393,7 @@ def _blocks(node, base: str):
 
     walk(node)
     flush()
-    return blocks, images
+    return blocks
 
 
 def _all_bold(element, text: str) -> bool:
