@@ -293,7 +293,12 @@ IMPORT_SYSTEM_USERNAME = "importer"
 # (connecting, redirects and reading together), and whether hosts that resolve to loopback,
 # private, link-local or reserved addresses may be fetched (off: an editor must not be able
 # to make the server fetch internal services).
-IMPORT_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_IMPORT_FETCH_TIMEOUT", "15"))
+try:
+    IMPORT_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_IMPORT_FETCH_TIMEOUT", "15"))
+except ValueError:
+    IMPORT_FETCH_TIMEOUT = 0.0
+if not 0 < IMPORT_FETCH_TIMEOUT <= 600:
+    raise ImproperlyConfigured("NEWSROOM_IMPORT_FETCH_TIMEOUT must be seconds, from 0 to 600.")
 IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES = env_bool("NEWSROOM_IMPORT_ALLOW_PRIVATE", False)
 
 # --- Moderation (notice and action) ---------------------------------------------------------
