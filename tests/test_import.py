@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from django.utils.encoding import uri_to_iri
 
 from articles.importing import parse_file, parse_html, parse_text
@@ -52,6 +53,13 @@ CHROME = [
 ]  # fmt: skip
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The command's messages are translated; these tests read them in English."""
+    with translation.override("en"):
+        yield
 
 
 def run(*args):

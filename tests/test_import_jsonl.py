@@ -251,7 +251,7 @@ def test_bad_lines_are_reported_with_their_number_and_skipped(tmp_path):
     assert "tags: expected a list" in reported[9]
     assert "body: required" in reported[11]
     assert "original_published_at" in reported[12]
-    assert "subtitle: expected a string, got a number" in reported[13]
+    assert "subtitle: expected a string, got number" in reported[13]
     assert "slug: " in reported[14]
     assert "line(s) not imported" in err.splitlines()[-1]
     assert list(Article.objects.order_by("pk").values_list("title", "status")) == [

@@ -11,6 +11,8 @@ import html
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from . import lines as L
 from . import rules, summary
 from .fields import ArticleImportError, Block, Declared, ParsedArticle, find_datetime
@@ -107,7 +109,7 @@ def assemble(
 
     title_at, title = _find_title(lines, kinds, declared.title, weak=declared.title_is_weak)
     if not title:
-        raise ArticleImportError("No title found: no line looks like an article title.")
+        raise ArticleImportError(_("No title found: no line looks like an article title."))
     start = 0 if title_at is None else title_at + 1
     for index in range(max(0, start - 1 - META_ABOVE_TITLE), max(0, start - 1)):
         if kinds[index][0] == "meta" and not kinds[index][1].only_date:
@@ -135,7 +137,7 @@ def assemble(
         blocks = _after_title(blocks, title)
     body_html, first_paragraph, image_urls = _body(blocks, title, found)
     if not body_html:
-        raise ArticleImportError("No article text found after the title.")
+        raise ArticleImportError(_("No article text found after the title."))
 
     byline_parts = found.byline
     if not byline_parts and (dateline := rules.DATELINE_BYLINE.match(first_paragraph)):

@@ -17,6 +17,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from django.utils.translation import gettext as _
 from gne import GeneralNewsExtractor
 from lxml import etree
 from lxml import html as lxml_html
@@ -103,7 +104,7 @@ def parse_html(page: str, *, url: str = "") -> ParsedArticle:
     """
     tree = load_html(page)
     if tree is None:
-        raise ArticleImportError("The HTML could not be read.")
+        raise ArticleImportError(_("The HTML could not be read."))
     declared = _declared(tree, page, url)
     base = _base_url(tree, url or declared.source_url)
     lines = page_lines(tree)

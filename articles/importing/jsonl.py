@@ -248,9 +248,9 @@ def _json_type(value) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true/false"
-    names = {dict: "an object", list: "an array", str: "a string", int: "a number"}
-    return names.get(type(value), "a number")
+        return "boolean"
+    names = {dict: "object", list: "array", str: "string", int: "number"}
+    return names.get(type(value), "number")
 
 
 def _choices(choices) -> str:

@@ -11,6 +11,8 @@ import stat
 import unicodedata
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from .fields import ArticleImportError, ParsedArticle
 from .html import parse_html
 from .text import parse_text
@@ -38,9 +40,13 @@ def decode(data: bytes, name: str = "file", charset: str = "") -> str:
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError:
-            raise ArticleImportError(f"{name}: is not valid UTF-16 text.") from None
+            raise ArticleImportError(
+                _("%(name)s: is not valid UTF-16 text.") % {"name": name}
+            ) from None
     if b"\x00" in data:
-        raise ArticleImportError(f"{name}: looks like a binary file (NUL bytes), not text.")
+        raise ArticleImportError(
+            _("%(name)s: looks like a binary file (NUL bytes), not text.") % {"name": name}
+        )
     declared = charset or _meta_charset(data)
     candidates = [_codec(declared)] if declared and not data.startswith(codecs.BOM_UTF8) else []
     for encoding in (*candidates, "utf-8-sig", "gb18030"):
@@ -50,11 +56,13 @@ def decode(data: bytes, name: str = "file", charset: str = "") -> str:
         except (UnicodeDecodeError, LookupError):
             continue
     else:
-        raise ArticleImportError(f"{name}: is neither UTF-8 nor GB18030 text.")
+        raise ArticleImportError(_("%(name)s: is neither UTF-8 nor GB18030 text.") % {"name": name})
     if not text.strip():
-        raise ArticleImportError(f"{name}: is empty.")
+        raise ArticleImportError(_("%(name)s: is empty.") % {"name": name})
     if any(unicodedata.category(char) == "Cc" and char not in "\t\n\r\f\v" for char in text):
-        raise ArticleImportError(f"{name}: looks like a binary file (control characters).")
+        raise ArticleImportError(
+            _("%(name)s: looks like a binary file (control characters).") % {"name": name}
+        )
     return text
 
 
@@ -109,18 +117,22 @@ def parse_file(path) -> ParsedArticle:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise ArticleImportError(f"{path}: is a directory, not a file.")
+            raise ArticleImportError(_("%(name)s: is a directory, not a file.") % {"name": path})
         if not stat.S_ISREG(info.st_mode):
-            raise ArticleImportError(f"{path}: is not a regular file (device, pipe or socket).")
+            raise ArticleImportError(
+                _("%(name)s: is not a regular file (device, pipe or socket).") % {"name": path}
+            )
         with path.open("rb") as file:
             data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ArticleImportError(f"{path}: no such file.") from None
+        raise ArticleImportError(_("%(name)s: no such file.") % {"name": path}) from None
     except OSError as exc:
-        raise ArticleImportError(f"{path}: cannot read the file ({exc.strerror}).") from None
+        raise ArticleImportError(
+            _("%(name)s: cannot read the file (%(error)s).") % {"name": path, "error": exc.strerror}
+        ) from None
     if len(data) > MAX_FILE_BYTES:
         raise ArticleImportError(
-            f"{path}: is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
-            "a saved article page is much smaller."
+            _("%(name)s: is larger than %(limit)d MB; a saved article page is much smaller.")
+            % {"name": path, "limit": MAX_FILE_BYTES // (1024 * 1024)}
         )
     return parse_bytes(data, name=str(path))
