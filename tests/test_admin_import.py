@@ -317,7 +317,9 @@ def test_a_binary_upload_is_a_message_not_an_error_page(client, editor):
     upload = image_file("scan.txt", size=(40, 30))
     response = client.post(IMPORT_URL, {"file": upload})
     assert response.status_code == 200
-    assert "scan.txt: looks like a binary file" in errors(response)
+    assert gettext("%(name)s: looks like a binary file (NUL bytes), not text.") % {
+        "name": "scan.txt"
+    } in errors(response)
     assert b'id="import-source"' in response.content
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils.translation import gettext
 
 from articles.importing import ArticleImportError, parse_bytes, parse_html, parse_text
 from articles.importing.fields import find_datetime, from_timestamp
@@ -237,5 +238,5 @@ def test_a_wechat_timestamp_is_a_time_not_a_date():
 
 
 def test_a_page_without_text_is_a_clear_error():
-    with pytest.raises(ArticleImportError, match="No article text"):
+    with pytest.raises(ArticleImportError, match=gettext("No article text found after the title.")):
         parse_text("首页 | 新闻 | 法治\n云岭中院宣判一起合同纠纷案件\n版权所有 云岭法院\n")
