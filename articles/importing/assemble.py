@@ -20,6 +20,10 @@ from .fields import ArticleImportError, Block, Declared, ParsedArticle, find_dat
 #: How many lines above the title may hold the page's metadata (an e-paper's
 #: ``某某法治报 2024年05月07日 第03版`` header sits over the title).
 META_ABOVE_TITLE = 4
+#: A paragraph this long starts the article text even when no other paragraph follows.
+RUNNING_PARAGRAPH_CHARS = 30
+#: Longest short line of a header (an account's name, 原创) skipped among its metadata.
+HEADER_WORD_CHARS = 12
 #: How many lines from an e-paper's page number its date may be.
 EPAPER_DATE_LINES = 3
 #: How many lines after the body the bottom metadata (来源, 责任编辑) may take.
@@ -135,6 +139,9 @@ def assemble(
         blocks = [Block("text", line) for line in lines[body_start:body_end]]
     else:
         blocks = _after_title(blocks, title)
+    if declared.lead and not found.lead:  # the marked lead is not also a paragraph
+        lead_text = L.clean_line(declared.lead)
+        blocks = [block for block in blocks if L.clean_line(block.text) != lead_text]
     body_html, first_paragraph, image_urls = _body(blocks, title, found)
     if not body_html:
         raise ArticleImportError(_("No article text found after the title."))
@@ -159,6 +166,7 @@ def assemble(
         title=title,
         subtitle=found.subtitle,
         lead=summary.lead_from_label(found.lead, byline_parts)
+        or L.clean_line(declared.lead)
         or summary.declared_lead(declared, title, body_html),
         byline=byline,
         body_html=body_html,
@@ -204,6 +212,11 @@ def _find_title(lines, kinds, declared_title: str, *, weak: bool = False):
     candidates = [
         i for i, (kind, _) in enumerate(kinds) if kind == "text" and L.title_score(lines[i])
     ]
+    body_at = _first_running_paragraph(lines, kinds)
+    above = [i for i in candidates if body_at is not None and i < body_at]
+    if above:
+        index = max(above, key=lambda i: (_title_weight(lines, kinds, i, body_at), i))
+        return index, lines[index]
     # The title heads the article: running text follows it, after at most its subtitle,
     # metadata and chrome; a line followed by metadata too is surer than a site's name
     # over a slogan.
@@ -215,6 +228,39 @@ def _find_title(lines, kinds, declared_title: str, *, weak: bool = False):
     # No line is followed by running text: the first title-like line, so that the error
     # says what is missing (the text, not the title).
     return (candidates[0], lines[candidates[0]]) if candidates else (None, "")
+
+
+def _first_running_paragraph(lines, kinds):
+    """Where the article text starts: the first paragraph that is long, or that another
+    paragraph follows (a slogan under a site's logo is neither)."""
+    texts = [i for i, (kind, _) in enumerate(kinds) if kind == "text"]
+    for position, index in enumerate(texts):
+        if not L.is_paragraph(lines[index]):
+            continue
+        following = texts[position + 1] if position + 1 < len(texts) else None
+        if len(lines[index]) >= RUNNING_PARAGRAPH_CHARS or (
+            following is not None and L.is_paragraph(lines[following])
+        ):
+            return index
+    return None
+
+
+def _title_weight(lines, kinds, index, body_at) -> int:
+    """How surely ``index`` is the title of the text at ``body_at``: longer lines are
+    surer than names; metadata under it and nothing but header lines down to the text
+    make it surer still."""
+    weight = min(len(lines[index]), rules.TITLE_MAX_CHARS // 2)
+    if _header_follows(lines, kinds, index, metadata_only=True):
+        weight += 15
+    between = [i for i in range(index + 1, body_at) if kinds[i][0] == "text"]
+    if all(rules.SUBTITLE.match(lines[i]) or _is_header_word(lines[i]) for i in between):
+        weight += 10
+    return weight
+
+
+def _is_header_word(line: str) -> bool:
+    """A short line among a header's metadata (an account's name, 原创): not text."""
+    return len(line) <= HEADER_WORD_CHARS and not L.is_paragraph(line)
 
 
 def _header_follows(lines, kinds, index, *, metadata_only=False) -> bool:
@@ -285,10 +331,21 @@ def _read_header(lines, kinds, start: int, found: _Fields) -> int:
                 expecting_lead = False
             elif rules.SUBTITLE.match(line) and not found.subtitle:
                 found.subtitle = line
-            else:
+            elif not (_is_header_word(line) and _metadata_before_text(lines, kinds, index)):
                 return index
         index += 1
     return index
+
+
+def _metadata_before_text(lines, kinds, index) -> bool:
+    """Whether a metadata line comes after ``index`` before the next paragraph."""
+    for following in range(index + 1, len(lines)):
+        kind = kinds[following][0]
+        if kind == "meta":
+            return True
+        if kind == "text" and L.is_paragraph(lines[following]):
+            return False
+    return False
 
 
 def _body_end(lines, kinds, start: int) -> int:
@@ -297,7 +354,7 @@ def _body_end(lines, kinds, start: int) -> int:
     seen_text = False
     for index in range(start, len(lines)):
         kind, meta = kinds[index]
-        if kind == "text":
+        if kind == "text" and L.is_paragraph(lines[index]):
             seen_text = True
         if not seen_text:
             continue

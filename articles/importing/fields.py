@@ -65,6 +65,8 @@ class Declared:
     source_url: str = ""
     keywords: tuple[str, ...] = ()
     description: str = ""
+    #: The text of an element the page marks as its lead (``class="summary"``).
+    lead: str = ""
     #: The title comes from ``<title>`` alone, which may be only the site's name.
     title_is_weak: bool = False
     #: Names the site gives itself (``og:site_name``, the ``<title>`` suffix).

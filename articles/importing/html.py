@@ -66,6 +66,11 @@ BLOCK_TAGS = frozenset(
         "center",
     ]
 )
+#: Inline elements whose neighbours are read as separate words in the page's lines.
+INLINE_SEPARATED_TAGS = ("span", "a", "em", "i", "b", "strong", "font", "label", "small", "time")
+#: Elements a page marks as its lead (摘要, 导读), by class name, tried in this order.
+DECLARED_LEAD_CLASSES = ("summary", "abstract", "article-summary", "article-lead", "lead",
+                         "daodu", "zhaiyao", "digest", "intro", "article-intro")  # fmt: skip
 #: Elements whose content is never page text.
 SKIPPED_TAGS = ("head", "script", "style", "noscript", "template", "iframe", "svg", "button",
                 "select", "textarea", "object", "embed")  # fmt: skip
@@ -185,7 +190,13 @@ def _declared(tree, page: str, url: str) -> Declared:
             part.strip() for part in TITLE_SUFFIX_SEPARATOR.split(page_title) if part.strip()
         )
     site_names.discard(title)
+    lead = ""
+    for name in DECLARED_LEAD_CLASSES:
+        found = tree.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
+        if found and (lead := " ".join(found[0].text_content().split())):
+            break
     return Declared(
+        lead=lead,
         site_names=tuple(name for name in site_names if name),
         title_is_weak=title_is_weak,
         title=title,
@@ -194,6 +205,7 @@ def _declared(tree, page: str, url: str) -> Declared:
         byline=_people(ld.get("author")) or metas.get("article:author", ""),
         source_name=metas.get("source", "")
         or metas.get("contentsource", "")
+        or _organisations(ld.get("author"))
         or text_of('//*[@id="js_name"]')
         or wechat.get("nickname", ""),
         source_url=source_url,
@@ -255,11 +267,24 @@ def _first_text(value) -> str:
 
 
 def _people(value) -> str:
+    """The names of the JSON-LD ``author`` value's people (not organisations)."""
     items = value if isinstance(value, list) else [value]
     names = [
-        _first_text(item if not isinstance(item, dict) else item.get("name")) for item in items
+        _first_text(item.get("name") if isinstance(item, dict) else item)
+        for item in items
+        if not (isinstance(item, dict) and item.get("@type") == "Organization")
     ]
     return " ".join(name for name in names if name)
+
+
+def _organisations(value) -> str:
+    """The first organisation named as JSON-LD ``author`` (a newspaper's account): the
+    source publication."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, dict) and item.get("@type") == "Organization":
+            return _first_text(item.get("name"))
+    return ""
 
 
 def _keywords(ld: dict) -> str:
@@ -294,12 +319,15 @@ def page_lines(tree) -> list[str]:
     and hidden elements removed). The tree is not changed."""
     tree = _copy(tree)
     etree.strip_elements(tree, *SKIPPED_TAGS, with_tail=False)
-    for element in tree.iter(etree.Element):
-        if _hidden(element):
-            element.drop_tree() if hasattr(element, "drop_tree") else None
+    for element in [element for element in tree.iter(etree.Element) if _hidden(element)]:
+        element.drop_tree()
     for element in tree.iter(*BLOCK_TAGS):
         element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
+    # Metadata often sits in adjacent spans (<span>来源：某报</span><span>浏览量：5万</span>):
+    # a space after each keeps their values apart.
+    for element in tree.iter(*INLINE_SEPARATED_TAGS):
+        element.tail = " " + (element.tail or "")
     return tree.xpath("string()").splitlines()
 
 
@@ -373,6 +401,9 @@ def _blocks(node, base: str):
         elif tag in {"ul", "ol"} and element.xpath(".//li") and not element.xpath(".//img"):
             flush()
             blocks.append(_list(element, tag))
+        elif tag == "blockquote" and not element.xpath(".//table|.//img|.//ul|.//ol"):
+            flush()
+            blocks.append(_quote(element))
         elif re.fullmatch(r"h[1-6]", tag):
             flush()
             text = " ".join(element.text_content().split())
@@ -462,3 +493,17 @@ def _list(element, tag: str) -> Block:
     return Block(
         "list", " ".join(element.text_content().split()), f"<{tag}>{''.join(items)}</{tag}>"
     )
+
+
+def _quote(element) -> Block:
+    """A block quotation: its paragraphs (or its text as one) inside ``<blockquote>``."""
+    paragraphs = [
+        " ".join(part.text_content().split()) for part in element.xpath(".//p|.//div[not(.//p)]")
+    ]
+    paragraphs = [text for text in paragraphs if text]
+    if paragraphs:
+        markup = "".join(f"<p>{html_lib.escape(text, quote=False)}</p>" for text in paragraphs)
+    else:
+        paragraphs = [" ".join(element.text_content().split())]
+        markup = html_lib.escape(paragraphs[0], quote=False)
+    return Block("quote", " ".join(paragraphs), f"<blockquote>{markup}</blockquote>")

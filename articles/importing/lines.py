@@ -157,6 +157,17 @@ _LEADING_LONG_LABEL = re.compile(rf"^(?P<label>{_LONG_LABELS})(?:{rules.LABEL_SE
 # ``【内容提要】…``, ``[来源]…``: a label in brackets instead of before a colon.
 _BRACKETED_LABEL = re.compile(rf"[【\[［〔]\s*(?P<label>{_ALL_LABELS})\s*[】\]］〕]\s*")
 _BARE_DATE = re.compile(rf"^{rules.DATE}")
+_ORGANISATION_ROLE = re.compile(
+    rf"^[{rules.HAN}]{{2,10}}?(?P<role>记者|通讯员|评论员|特约撰稿人)(?=\s+[{rules.HAN}]{{2,4}}(?:\s|$))"
+)
+_TRAILING_DATE = re.compile(rf"(?:^|[\s|｜丨/·])(?P<date>{rules.DATE})\s*$")
+#: Words before a feed's date line (``原创2024-06-02 09:12·某某法院``).
+_DATE_PREFIX = re.compile(r"^(?:原创|转载|首发|独家)\s*")
+#: A publishing account after a feed's date: ``·某某法院``.
+# (Two or three characters after the date are the reader's region, IP属地, not an account.)
+_ACCOUNT_AFTER_DATE = re.compile(
+    rf"^[·|｜丨]\s*(?!发布于|发表于|IP属地)(?P<name>[{rules.HAN}A-Za-z0-9]{{4,20}})$"
+)
 _INNER_BRACKETS = re.compile(r"[【】\[\]［］〔〕〖〗]")
 _CHROME_IN_BRACKETS = re.compile(r"[【\[]([^】\]]{1,10})[】\]]")
 _VALUE_TRIM = " ,，;；|｜/／:：　()（）【】[]"
@@ -189,7 +200,12 @@ def read_metadata(line: str) -> Metadata | None:
             found.keywords = [word for word in _NAMES_SPLIT.split(value) if word]
         return found
 
+    # 某某新闻记者 张三: the role labels it (本报记者 and the like are labels of their own).
+    text = _ORGANISATION_ROLE.sub(
+        lambda m: m.group(0) if m.group(0) in _FIELD_OF else m.group("role"), text
+    )
     text = rules.COUNTER.sub("  ", text)
+    text = rules.FONT_SIZE_CONTROLS.sub("  ", text)
     for spelling, label in rules.LABEL_SPELLINGS:
         text = spelling.sub(label, text)
     text = _CHROME_IN_BRACKETS.sub(
@@ -202,10 +218,15 @@ def read_metadata(line: str) -> Metadata | None:
     if prefix and matches and is_chrome(prefix):  # 放大字体 缩小字体 发布日期:…
         prefix = ""
     if prefix:
+        prefix = _DATE_PREFIX.sub("", prefix)
         if date := _BARE_DATE.match(prefix):
             _set_time(found, prefix)
-            prefix = prefix[date.end() :].strip(_VALUE_TRIM)
-            found.only_date = not matches and not prefix
+            prefix = prefix[date.end() :].strip(" ")
+            if account := _ACCOUNT_AFTER_DATE.match(prefix):
+                found.source_name = account.group("name")
+                prefix = ""
+            prefix = prefix.strip(_VALUE_TRIM)
+            found.only_date = not matches and not prefix and not found.source_name
         if prefix and (issue := rules.PERIODICAL_ISSUE.search(prefix)):
             rest = (prefix[: issue.start()] + prefix[issue.end() :]).strip(_VALUE_TRIM)
             if _BARE_DATE.search(rest):
@@ -217,8 +238,13 @@ def read_metadata(line: str) -> Metadata | None:
             found.source_name = (issue.group("name") or "").strip()
             prefix = ""
         if prefix:
+            if not matches and (moment := _dated_word_line(text)):
+                found.published_at, found.has_time = moment, True
+                return found
             return None
     if not matches:
+        if not found.fills_a_field() and (moment := _dated_word_line(text)):
+            found.published_at, found.has_time = moment, True
         return found if found.fills_a_field() else None
 
     spaced_only = not any(match.group("label") or match.group("dated") for match in matches)
@@ -233,8 +259,14 @@ def read_metadata(line: str) -> Metadata | None:
         name = _FIELD_OF.get(label) or _FIELD_OF.get(label.capitalize())
         end = following.start() if following else len(text)
         value = text[match.end() : end].strip(_VALUE_TRIM)
-        if name in rules.LONG_VALUE_FIELDS:
+        if name != "published_at" and (date := _TRAILING_DATE.search(value)):
+            _set_time(found, date.group("date"))  # 作者：张三 | 2024-06-03 08:30
+            value = value[: date.start()].strip(_VALUE_TRIM)
+        if name == "lead" or (name == "keywords" and _has_sentence(value)):
             return None  # a lead or keywords label in mid-line: a sentence about them
+        if name == "keywords":
+            found.keywords = found.keywords or [w for w in _NAMES_SPLIT.split(value) if w]
+            continue
         if name == "published_at":
             if not _set_time(found, value):
                 continue
@@ -256,12 +288,30 @@ def read_metadata(line: str) -> Metadata | None:
             found.source_issue = found.source_issue or re.sub(r"\s+", "", issue.group("issue"))
             found.source_name = (issue.group("name") or value[: issue.start()]).strip("《》 ")
         elif name == "source_editor":
-            found.source_editor = " ".join(_NAMES_SPLIT.split(value))
+            names = rules.SHARE_TARGETS.sub(" ", value)
+            found.source_editor = " ".join(word for word in _NAMES_SPLIT.split(names) if word)
         elif name == "source_name":
             found.source_name = found.source_name or value.strip("《》 ")
         else:
             setattr(found, name, value)
     return found
+
+
+_DATE_WORD = re.compile(rf"(?:^|\s){rules.DATE}(?=\s|$)")
+
+
+def _dated_word_line(text: str):
+    """The time of a line of a few short words around a date with its time of day
+    (``原创 张三 某某法院 2024年03月08日 18:20 北川``: a WeChat header copied as text)."""
+    match = _DATE_WORD.search(text)
+    if not match or len(text) > VALUE_MAX_CHARS + 20 or _has_sentence(text):
+        return None
+    if not re.search(r"\d\s*[:：时]\s*\d", match.group(0)):
+        return None
+    words = (text[: match.start()] + " " + text[match.end() :]).split()
+    if not words or any(len(word) > 10 for word in words):
+        return None
+    return find_datetime(match.group(0))
 
 
 def _set_time(found: Metadata, value: str) -> bool:
@@ -317,9 +367,12 @@ def is_heading(line: str) -> bool:
 
 
 def title_score(line: str) -> int:
-    """How title-like ``line`` is, 0 (cannot be a title) to 3: a title is 6 to 80
-    characters of text, does not end a sentence, has Han characters, and is no chrome."""
-    if not line or is_chrome(line) or is_markup(line) or _ends_sentence(line):
+    """How title-like ``line`` is, 0 (cannot be a title) to 3: a title is 2 to 80
+    characters of text with Han characters, is no chrome, no site or publication name
+    (``某某法院网``, ``某某法治报``), and ends no sentence (a headline may end with ？ or ！)."""
+    if not line or is_chrome(line) or is_markup(line) or rules.SITE_NAME.match(line):
+        return 0
+    if _ends_sentence(line) and not (line[-1] in "？！?!" and len(line) <= 40):
         return 0
     if len(line) > rules.TITLE_MAX_CHARS or len(line) < 2 or not _HAN.search(line):
         return 0

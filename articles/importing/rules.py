@@ -42,7 +42,7 @@ LABELS: dict[str | None, tuple[str, ...]] = {
     "author_unit": ("作者单位", "单位"),
     "source_editor": (
         "责任编辑", "编辑", "责编", "主编", "网络编辑", "值班编辑", "本版责编", "本版编辑",
-        "本文编辑", "本期编辑", "Editor",
+        "本文编辑", "本文责编", "本期编辑", "本期责编", "本刊编辑", "Editor",
     ),
     "source_issue": ("版次", "版面", "期次", "刊期", "期号"),
     "keywords": ("关键词", "关键字", "标签", "Tags", "Keywords", "Key words"),
@@ -104,6 +104,14 @@ COUNTER = re.compile(
     r"(?<![A-Za-z\u3400-\u9fff])(?:浏览次数|浏览量|浏览|点击数|点击量|点击|阅读量|阅读数|阅读次数|"
     r"阅读|访问量|人气|点赞|评论|转发|收藏|在看|赞)\s*[:：]?\s*\d[\d,.]*\s*[万千wWkK]?\s*[次人]?"
 )
+#: Where a page offers to share itself (微信 微博 QQ空间), after its metadata.
+SHARE_TARGETS = re.compile(
+    r"(?<![\u3400-\u9fff])(?:微信|微博|QQ空间|QQ|朋友圈|复制链接|豆瓣|抖音)(?![\u3400-\u9fff])"
+)
+#: Font-size controls: 【大】【中】【小】, [ 大 中 小 ].
+FONT_SIZE_CONTROLS = re.compile(
+    r"(?:[【\[]\s*[大中小]\s*[】\]]\s*){2,3}|[【\[]\s*大\s*中\s*小\s*[】\]]"
+)
 #: A bar of reactions and their counts under an article (``点赞 128 评论 42 转发``).
 REACTIONS = re.compile(
     r"^(?:(?:点赞|评论|转发|收藏|分享|在看|赞|阅读|浏览|写评论|举报)\s*[:：]?\s*[\d,.]*\s*[万千]?\s*)+$"
@@ -137,10 +145,13 @@ CHROME = re.compile(
             r"微信扫一扫|长按识别|识别二维码|预览时标签不可点|关注该公众号|阅读原文|"
             r"继续滑动看下一个|向上滑动看下一个|轻触阅读原文|在小说阅读器|知道了|"
             r"^(?:赞|在看|分享|留言|写留言|取消|允许|视频|小程序|喜欢此内容的人还喜欢)$",
+            r"^[+＋]?\s*关注$|^已关注$|^举报\s*/\s*反馈$|^原创$|^微信号|^功能介绍",
+            r"^(?:发表于|发布于|IP属地\s*[:：]?)\s*[\u3400-\u9fff]{2,3}$",
             # counters, font size, date of today
             r"^(?:点击|浏览|阅读|访问)(?:数|量|次数)?\s*[:：]?\s*\d*\s*次?$",
             r"(?:字体|字号)\s*[:：]?\s*(?:[【\[]?\s*[大中小]\s*[大中小]|A\s*[+＋-])|A\s*[+＋]\s*A\s*[-－]|"
-            r"^[【\[]?\s*大\s*中\s*小\s*[】\]]?$|放大字体|缩小字体|^A\s*[+＋]|[【\[]\s*[大中小]\s*[】\]]",
+            r"^[【\[]?\s*大\s*中\s*小\s*[】\]]?$|放大字体|缩小字体|^A\s*[+＋]|[【\[]\s*[大中小]\s*[】\]]|"
+            r"[【\[]\s*大\s*中\s*小\s*[】\]]",
             r"今天是|星期[一二三四五六日天]\s*$|^\d{4}年\d{1,2}月\d{1,2}日\s*星期",
             # prev / next
             r"^\W*(?:上一篇|下一篇|上一条|下一条|上一页|下一页|上篇|下篇)",
@@ -154,7 +165,9 @@ CHROME = re.compile(
             # gallery controls of the DESTOON-style portals
             r"滑动查看.{0,4}张图片|^全国\s*\[切换\]$",
             REACTIONS.pattern,
+            rf"^(?:(?:{COUNTER.pattern})\s*)+$",
             r"^(?:写评论|热门评论|最新评论|全部评论|精彩评论)",
+            r"打开\s*APP|APP\s*内(?:打开|阅读)|在\s*APP\s*中|^下载客户端",
         ]
     ),
     re.IGNORECASE,
@@ -202,6 +215,11 @@ TITLE_MAX_CHARS = 80
 HEADING_MAX_CHARS = 30
 #: A subtitle line starts with a dash (``——记……``).
 SUBTITLE = re.compile(r"^(?:——|──|－－|--|—\s)")
+#: A site's or publication's name on a line of its own (某某法院网, 某某法治报, 某某客户端):
+#: never an article's title.
+SITE_NAME = re.compile(
+    r"^[\u3400-\u9fffA-Za-z]{2,12}(?:网|在线|客户端|报|日报|晚报|数字报|电子报|周刊|杂志|公众号|融媒体?)$"
+)
 #: Site names that browsers or CMSs append to a declared ``<title>``.
 TITLE_SUFFIX_SEPARATOR = re.compile(r"\s+[-–—|｜_]\s*|\s*[|｜_]\s*|\s*-{1,2}\s*|\s+——")
 #: ``本报讯（记者 张三 通讯员 李四）`` at the start of a first paragraph.

@@ -14,6 +14,8 @@ DESCRIPTION_MIN_CHARS = 20
 #: Share of a description's two-character words that the article must use for the
 #: description to be its summary rather than the site's.
 SUMMARY_MIN_SHARED = 0.4
+#: A keyword list this short is the article's when the article uses any of its words.
+SHORT_KEYWORD_LIST = 3
 
 
 def lead_from_label(raw: str, byline_parts) -> str:
@@ -34,15 +36,17 @@ def lead_from_label(raw: str, byline_parts) -> str:
 
 
 def declared_keywords(declared: Declared, article_text: str) -> list[str]:
-    """The declared keywords when they are the article's, without the site's own name. A
-    list none of whose words the article uses is the site's own; so is a list that names
-    the site and of which the article uses less than half."""
+    """The declared keywords when they are the article's, without the site's own name.
+
+    Sites often declare one keyword list for every page (法治, 法院, 新闻, the site's name).
+    The list is the article's when the article uses at least half of its words, or, for a
+    short list (at most ``SHORT_KEYWORD_LIST`` words) that does not name the site, any of
+    them (an article's own keywords may be broader than its text)."""
     words = [word for word in declared.keywords if word not in declared.site_names]
     used = sum(word in article_text for word in words)
     names_the_site = len(words) < len(declared.keywords)
-    if not used or (names_the_site and used * 2 < len(words)):
-        return []
-    return words
+    short = len(words) <= SHORT_KEYWORD_LIST and not names_the_site
+    return words if used and (used * 2 >= len(words) or short) else []
 
 
 def _bigrams(text: str) -> set[str]:
