@@ -222,6 +222,11 @@ class Article(models.Model):
     source_issue = models.CharField(_("source issue"), max_length=100, blank=True)
     source_editor = models.CharField(_("source editor"), max_length=100, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    # What the importer recognised as the body, hashed (articles.services.source_fingerprint):
+    # the same page imported again is known even after its title was corrected.
+    source_fingerprint = models.CharField(
+        _("source fingerprint"), max_length=64, blank=True, editable=False, db_index=True
+    )
     original_published_at = models.DateTimeField(
         _("original publication time"),
         null=True,

@@ -4,7 +4,11 @@ The admin, the views and the management commands call these functions; none of t
 ``status`` or ``view_count`` by hand.
 """
 
+import hashlib
+import html
 import re
+import unicodedata
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -13,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from .models import Article, ArticleImage, Tag
 from .storage import private_storage
@@ -163,22 +168,56 @@ def find_imported(parsed) -> Article | None:
     """The article already imported from the page ``parsed`` describes, or ``None``.
 
     The one duplicate rule of the importer (:func:`import_article` applies it; the admin's
-    import page shows it before saving): an article with the same non-empty ``source_url``,
-    else one with the same ``title`` and ``original_published_at`` (both possibly empty).
+    import page shows it before saving), first match wins:
+
+    1. the same non-empty ``source_url``;
+    2. the same body text (:func:`source_fingerprint`), so that a page whose title an
+       editor corrected on import is still known when it comes again;
+    3. the same ``title`` and the same ``original_published_at`` to the minute (both
+       possibly empty): a form or widget that drops the seconds still matches.
+
     The oldest such article is returned.
 
     Args:
         parsed: an :class:`articles.importing.ParsedArticle` (or anything with ``title``,
-            ``original_published_at`` and ``source_url``).
+            ``body_html``, ``original_published_at`` and ``source_url``).
     """
     imported = Article.objects.order_by("pk")
     if parsed.source_url:
         existing = imported.filter(source_url=parsed.source_url).first()
         if existing is not None:
             return existing
+    fingerprint = source_fingerprint(getattr(parsed, "body_html", ""))
+    if fingerprint:
+        existing = imported.filter(source_fingerprint=fingerprint).first()
+        if existing is not None:
+            return existing
+    moment = parsed.original_published_at
+    if moment is None:
+        return imported.filter(title=parsed.title, original_published_at=None).first()
+    minute = moment.replace(second=0, microsecond=0)
     return imported.filter(
-        title=parsed.title, original_published_at=parsed.original_published_at
+        title=parsed.title,
+        original_published_at__gte=minute,
+        original_published_at__lt=minute + timedelta(minutes=1),
     ).first()
+
+
+#: Shortest body text (characters, spaces and punctuation left out) worth a fingerprint: a
+#: shorter one (an empty migrated body, a one-line notice) may well recur in another article.
+FINGERPRINT_MIN_CHARS = 50
+_NOT_TEXT = re.compile(r"[\W_]+")
+
+
+def source_fingerprint(body_html: str) -> str:
+    """A SHA-256 hex digest of the body's text (tags, entities, spaces and punctuation
+    left out, NFKC-normalised), or ``""`` when the text is shorter than
+    ``FINGERPRINT_MIN_CHARS``."""
+    text = unicodedata.normalize("NFKC", html.unescape(strip_tags(body_html or "")))
+    text = _NOT_TEXT.sub("", text)
+    if len(text) < FINGERPRINT_MIN_CHARS:
+        return ""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @transaction.atomic
@@ -238,6 +277,7 @@ def import_article(
         source_issue=parsed.source_issue,
         source_editor=parsed.source_editor,
         source_url=parsed.source_url,
+        source_fingerprint=source_fingerprint(parsed.body_html),
         category=category,
         poster=poster,
         poster_nickname=poster.get_username()[:nickname_length],

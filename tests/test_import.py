@@ -69,6 +69,11 @@ def run(*args):
     return out.getvalue()
 
 
+def another_article(page: str) -> str:
+    """``page`` with another title and another body text (not a copy of the same page)."""
+    return page.replace("守好", "守牢").replace("连续三年下降", "连续四年下降")
+
+
 def paragraphs(body):
     return re.findall(r"<p>(.*?)</p>", body)
 
@@ -232,7 +237,7 @@ def test_without_poster_options_the_system_user_posts_without_an_ip(settings):
 
 def test_system_user_is_created_once(tmp_path):
     other = tmp_path / "other.html"
-    other.write_text(HTML_PAGE.read_text(encoding="utf-8").replace("守好", "守牢"), "utf-8")
+    other.write_text(another_article(HTML_PAGE.read_text(encoding="utf-8")), "utf-8")
 
     run(TEXT_PAGE)
     run(other)
@@ -303,7 +308,9 @@ def test_same_title_at_another_time_is_a_new_article(tmp_path):
     run(TEXT_PAGE)
     page = tmp_path / "later.txt"
     page.write_text(
-        TEXT_PAGE.read_text(encoding="utf-8").replace("2024-07-15 09:30:45", "2024-08-01 08:00"),
+        another_article(
+            TEXT_PAGE.read_text(encoding="utf-8").replace("2024-07-15 09:30:45", "2024-08-01 08:00")
+        ),
         "utf-8",
     )
 
@@ -543,3 +550,42 @@ def test_concurrent_imports_of_the_same_page_create_one_article():
 
     assert sorted(results) == [False, False, False, True]
     assert Article.objects.count() == 1
+
+
+# --- The duplicate rule ---------------------------------------------------------------------
+
+
+def test_a_time_saved_without_its_seconds_still_matches_the_page():
+    from articles import services
+
+    parsed = parse_file(TEXT_PAGE)  # 09:30:45
+    article, _ = services.import_article(parsed)
+    Article.objects.filter(pk=article.pk).update(
+        original_published_at=parsed.original_published_at.replace(second=0)
+    )
+
+    assert services.import_article(parsed) == (article, False)
+
+
+def test_a_page_whose_title_was_corrected_on_import_is_still_known():
+    from dataclasses import replace
+
+    from articles import services
+
+    parsed = parse_file(TEXT_PAGE)
+    article, _ = services.import_article(replace(parsed, title="编辑改过的标题"))
+
+    assert services.import_article(parsed) == (article, False)
+
+
+def test_short_bodies_are_not_fingerprinted_so_different_notices_stay_apart():
+    from articles import services
+    from articles.importing import ParsedArticle
+
+    first, _ = services.import_article(ParsedArticle(title="通知一", body_html="<p>放假通知。</p>"))
+    second, created = services.import_article(
+        ParsedArticle(title="通知二", body_html="<p>放假通知。</p>")
+    )
+
+    assert created and second != first
+    assert first.source_fingerprint == ""

@@ -181,7 +181,11 @@ def folder(tmp_path):
     (folder / "court-forum_files").mkdir(parents=True)
     shutil.copy(TEXT_PAGE, folder / "a-court-forum.txt")
     shutil.copy(HTML_PAGE, folder / "b-court-forum.HTML")
-    other = TEXT_PAGE.read_text(encoding="utf-8").replace(TEXT_TITLE, "另一篇文章的标题")
+    other = (
+        TEXT_PAGE.read_text(encoding="utf-8")
+        .replace(TEXT_TITLE, "另一篇文章的标题")
+        .replace("连续三年下降", "连续四年下降")
+    )
     (folder / "c-other.txt").write_text(other, encoding="utf-8")
     (folder / "b-empty.txt").write_bytes(b"")
     (folder / "notes.md").write_text("不是文章")
@@ -230,7 +234,11 @@ def test_a_batch_of_files_and_urls_goes_on_after_a_failure(http_server):
 
 
 def test_a_batch_that_succeeds_exits_normally_with_a_summary(tmp_path):
-    other = TEXT_PAGE.read_text(encoding="utf-8").replace(TEXT_TITLE, "另一篇文章的标题")
+    other = (
+        TEXT_PAGE.read_text(encoding="utf-8")
+        .replace(TEXT_TITLE, "另一篇文章的标题")
+        .replace("连续三年下降", "连续四年下降")
+    )
     (tmp_path / "other.txt").write_text(other, encoding="utf-8")
 
     output = run(TEXT_PAGE, tmp_path / "other.txt", TEXT_PAGE)
