@@ -131,7 +131,10 @@ class ArticleAdmin(NewsroomModelAdmin):
     inlines = [ArticleImageInline]
     actions = ["publish_selected", "withdraw_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "status", "published_at", "tags"]}),
+        (
+            None,
+            {"fields": ["title", "subtitle", "slug", "category", "status", "published_at", "tags"]},
+        ),
         (_("Text"), {"fields": ["lead", "byline", "body"]}),
         (
             _("Source attribution"),

@@ -426,3 +426,17 @@ def test_search_finds_body_text_and_keeps_a_too_long_query_in_the_box(client, se
     long_query = "法" * 150
     page = client.get(reverse("articles:search"), {"q": long_query}).content.decode()
     assert f'value="{"法" * 100}"' in page
+
+
+@pytest.mark.django_db
+def test_the_subtitle_is_shown_under_the_title_and_a_court_is_no_periodical(client):
+    article = ArticleFactory(
+        published=True, subtitle="——一起相邻纠纷的化解纪实", source_name="某某县人民法院"
+    )
+
+    response = client.get(article.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0")
+
+    subtitle = '<p class="article__subtitle">——一起相邻纠纷的化解纪实</p>'
+    assert subtitle in response.content.decode()
+    assert "《某某县人民法院》" not in response.content.decode()
+    assert "某某县人民法院" in response.content.decode()
