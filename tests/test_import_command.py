@@ -262,3 +262,21 @@ def test_a_progress_bar_is_shown_on_a_terminal_only(tmp_path):
     run(TEXT_PAGE, HTML_PAGE, stderr=terminal)
 
     assert "2/2" in terminal.getvalue()
+
+
+def test_dry_run_says_when_the_page_is_already_imported():
+    run(TEXT_PAGE)
+    article = Article.objects.get()
+
+    output = run(TEXT_PAGE, "--dry-run")
+
+    assert f"(already imported as article {article.pk}:" in output
+
+
+def test_the_images_of_a_saved_file_are_reported_not_lost_silently():
+    errors = io.StringIO()
+
+    run(HTML_PAGE, stderr=errors)
+
+    assert "3 images of the page were not downloaded" in errors.getvalue()
+    assert not Article.objects.get().images.exists()

@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_ipv46_address
+from django.urls import reverse
 from django.utils.encoding import uri_to_iri
 from django.utils.html import strip_tags
 from tqdm import tqdm
@@ -31,10 +32,11 @@ from tqdm import tqdm
 from articles import services
 from articles.importing import ArticleImportError, expand_sources, read_source
 from articles.importing.images import import_images
-from articles.models import Category
+from articles.models import Article, Category
 
 #: Lines of the body shown by --dry-run.
 DRY_RUN_BODY_LINES = 5
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|tr|blockquote|pre|div|caption)\s*>|<br\s*/?>", re.I)
 
 
@@ -141,7 +143,7 @@ class Command(BaseCommand):
             )
             raise CommandError(f"{source}: cannot import ({details}).") from exc
 
-        url = uri_to_iri(article.get_absolute_url())  # readable CJK slug, still a valid link
+        url = self._where(article)
         if not created:
             self._say(
                 self.stdout,
@@ -161,7 +163,28 @@ class Command(BaseCommand):
             self._say(self.stdout, f"Gallery: {len(report.saved)} images downloaded.")
             for image_url, reason in report.failed:
                 self._say(self.stderr, f"Image {image_url}: {reason}", self.style.WARNING)
+        elif parsed.image_urls:
+            # A saved file's images are on the web (or in its _files folder): say so rather
+            # than lose them silently.
+            self._say(
+                self.stderr,
+                f"{len(parsed.image_urls)} images of the page were not downloaded"
+                + (
+                    " (--no-images)."
+                    if origin.is_web
+                    else "; import the page by its address to fetch them, or add them in the admin."
+                ),
+                self.style.WARNING,
+            )
         return "imported"
+
+    @staticmethod
+    def _where(article) -> str:
+        """Where to see the article: its page when readers can see it, else its admin page
+        (a draft's public URL answers 404)."""
+        if Article.objects.published().filter(pk=article.pk).exists():
+            return uri_to_iri(article.get_absolute_url())  # readable CJK slug, a valid link
+        return reverse("admin:articles_article_change", args=[article.pk])
 
     def _show(self, source, parsed):
         """Print the recognised fields (not the body's markup) and the body's first lines."""
@@ -175,10 +198,14 @@ class Command(BaseCommand):
             elif isinstance(value, tuple):
                 value = "\n    ".join(["", *value]) if name == "image_urls" else ", ".join(value)
             lines.append(f"{name}: {value or '(none)'}")
-        text = html.unescape(strip_tags(_BLOCK_END.sub("\n", parsed.body_html)))
-        body = [line.strip() for line in text.splitlines() if line.strip()]
-        lines.append(f"body (first {DRY_RUN_BODY_LINES} of {len(body)} lines):")
+        markup = _CELL_END.sub(" | ", parsed.body_html)
+        text = html.unescape(strip_tags(_BLOCK_END.sub("\n", markup)))
+        body = [line.strip(" |") for line in text.splitlines() if line.strip(" |")]
+        shown = min(DRY_RUN_BODY_LINES, len(body))
+        lines.append(f"body (first {shown} of {len(body)} lines):")
         lines.extend(f"    {line}" for line in body[:DRY_RUN_BODY_LINES])
+        if existing := services.find_imported(parsed):
+            lines.append(f"(already imported as article {existing.pk}: {self._where(existing)})")
         self._say(self.stdout, "\n".join(lines))
 
     def _prefix(self, source) -> str:
