@@ -60,11 +60,13 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) scripts/benchmark.py
-	$(PY) scripts/import_accuracy.py
+	@$(MAKE) --no-print-directory import-accuracy
 
 # The importer's accuracy on tests/fixtures/import/corpus/ (fields right, chrome leaked).
 import-accuracy: $(VENV)/.installed
-	$(PY) scripts/import_accuracy.py
+	@for corpus in corpus holdout blind; do \
+	  $(PY) scripts/import_accuracy.py --corpus tests/fixtures/import/$$corpus || exit 1; echo; \
+	done
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/test-*.sqlite3
