@@ -2,9 +2,10 @@
 
 import taggit.models
 from django.contrib import admin, messages
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, models
 from django.db.models import F
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.html import format_html
@@ -21,6 +22,7 @@ from .forms import (
     TagAdminForm,
 )
 from .models import Article, ArticleImage, Category, SiteDisclaimer, Tag
+from .permissions import Action, can
 
 # Articles use articles.Tag; taggit's own Tag model stays empty, so hide its admin.
 admin.site.unregister(taggit.models.Tag)
@@ -112,7 +114,18 @@ class ArticleImageInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(NewsroomModelAdmin):
-    """Article admin: the poster and poster IP come from the request that creates it."""
+    """Article admin: the poster and poster IP come from the request that creates it.
+
+    Who may do what is :mod:`articles.permissions`: a user who may not publish (an editor,
+    编辑) sees status and publish time read-only, so a save neither publishes, schedules,
+    withdraws nor unpublishes, and is not offered the publish and withdraw actions (which
+    refuse them when posted anyway).
+    """
+
+    #: The list actions that change what readers see, and the right each needs.
+    PUBLISHING_ACTIONS = {"publish_selected": Action.PUBLISH, "withdraw_selected": Action.WITHDRAW}
+    #: The fields that decide whether and when readers see an article.
+    PUBLICATION_FIELDS = ["status", "published_at"]
 
     form = ArticleAdminForm
     list_display = ["title", "category", "publication", "published_at", "view_count"]
@@ -165,6 +178,37 @@ class ArticleAdmin(NewsroomModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category")
 
+    def get_readonly_fields(self, request, obj=None):
+        """Status and publish time are read-only for a user who may not publish."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can(request.user, Action.PUBLISH, obj):
+            readonly += self.PUBLICATION_FIELDS
+        return readonly
+
+    def has_publish_permission(self, request):
+        """Whether the user may run the publish action (``permissions=["publish"]``)."""
+        return can(request.user, Action.PUBLISH)
+
+    def has_withdraw_permission(self, request):
+        """Whether the user may run the withdraw action (``permissions=["withdraw"]``)."""
+        return can(request.user, Action.WITHDRAW)
+
+    def changelist_view(self, request, extra_context=None):
+        """Refuse a posted publishing action the user may not run, with a message saying
+        who may, and change nothing. (Django alone would ignore it without a word when the
+        user has no action at all, or answer "no action selected".)"""
+        required = self.PUBLISHING_ACTIONS.get(request.POST.get("action"))
+        if request.method == "POST" and required is not None and not can(request.user, required):
+            if not self.has_view_or_change_permission(request):
+                raise PermissionDenied
+            self.message_user(
+                request,
+                _("Only a publisher (主编) may publish, schedule or withdraw articles."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         """The article URLs, with the 导入文章 page at ``import/``."""
         return [
@@ -205,13 +249,13 @@ class ArticleAdmin(NewsroomModelAdmin):
                 obj.poster_nickname = request.user.get_username()
         super().save_model(request, obj, form, change)
 
-    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish_selected(self, request, queryset):
         count = self._apply(services.publish, queryset)
         message = ngettext("%d article published.", "%d articles published.", count)
         self.message_user(request, message % count, messages.SUCCESS)
 
-    @admin.action(description=_("Withdraw selected articles"), permissions=["change"])
+    @admin.action(description=_("Withdraw selected articles"), permissions=["withdraw"])
     def withdraw_selected(self, request, queryset):
         count = self._apply(services.withdraw, queryset)
         message = ngettext("%d article withdrawn.", "%d articles withdrawn.", count)

@@ -291,6 +291,8 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        # The publishers' right (articles.permissions): editors may write but not publish.
+        permissions = [("publish_article", "Can publish, schedule and withdraw articles")]
         indexes = [
             # The list queries filter on status and publish time and sort by publish time or
             # views; with these columns in the index no row (and no long body stored before

@@ -6,7 +6,7 @@ only through :mod:`moderation.services`. The page of a case shows its data, its 
 files, its audit events (oldest first, with the statements of reasons) and a decision form;
 the form posts to ``<id>/decide/`` (:meth:`CaseAdmin.decide_view`), which calls exactly one
 service, chosen in :data:`DECISIONS`. The right to decide is the model's ``change``
-permission (the Moderators group has it); the ordinary change form never saves, because a
+permission (the 审核员 group has it); the ordinary change form never saves, because a
 save of a loaded case could write back a state that a service changed meanwhile.
 """
 
@@ -177,7 +177,7 @@ class CaseAdmin(NewsroomModelAdmin):
 
     def has_decide_permission(self, request, obj=None) -> bool:
         """Whether the user may decide cases of this kind: the model's ``change``
-        permission (held by the Moderators group)."""
+        permission (held by the 审核员 group)."""
         codename = get_permission_codename("change", self.opts)
         return request.user.has_perm(f"{self.opts.app_label}.{codename}")
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from articles import services as article_services
 from articles.models import Article
+from articles.permissions import group_name
 
 from . import deadlines, workflow
 from .models import Case, CounterNotice, Event, Evidence, Notice, Report, ReviewRequest
@@ -35,8 +36,9 @@ from .workflow import CounterNoticeStatus, NoticeStatus, ReportStatus, Transitio
 
 logger = logging.getLogger(__name__)
 
-#: The staff group whose members decide notices and reports (created by a data migration).
-MODERATORS_GROUP = "Moderators"
+#: The staff group whose members decide notices and reports, 审核员 (created by a data
+#: migration as "Moderators", renamed by 0003; the name is defined with the other roles).
+MODERATORS_GROUP = group_name("moderator")
 
 __all__ = [
     "MODERATORS_GROUP",
@@ -250,7 +252,7 @@ def _attach_evidence(uploads, **owner) -> list[Evidence]:
 
 
 def moderator_emails() -> list[str]:
-    """Addresses of active members of the Moderators group and of superusers (who may decide
+    """Addresses of active members of the 审核员 group and of superusers (who may decide
     too), plus ``settings.MODERATION_NOTIFY_EMAILS``, without duplicates."""
     users = (
         get_user_model()

@@ -318,7 +318,7 @@ MODERATION_REVIEW_WINDOW_DAYS = int(os.environ.get("MODERATION_REVIEW_WINDOW_DAY
 # Submissions per client IP accepted by the public forms (notice, report, counter-notice,
 # review), counted in the shared cache: "<count>/<s|m|h|d>".
 MODERATION_RATE_LIMIT = os.environ.get("MODERATION_RATE_LIMIT", "5/h")
-# Addresses told of every new submission, besides the members of the Moderators group.
+# Addresses told of every new submission, besides the members of the 审核员 group.
 MODERATION_NOTIFY_EMAILS = env_list("MODERATION_NOTIFY_EMAILS")
 if MODERATION_RESTORE_POLICY not in {"wait", "immediate"}:
     raise ImproperlyConfigured("MODERATION_RESTORE_POLICY must be 'wait' or 'immediate'.")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, ArticleImage, Category
+from articles.permissions import ROLE_GROUPS
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -30,34 +31,46 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def make_user(role="reader", **kwargs):
     """A user of ``role``: ``reader`` (no staff), ``staff`` (staff, no permission),
-    ``editor`` (staff with the article permissions), ``moderator`` (staff in the Moderators
-    group) or ``admin`` (superuser)."""
+    ``editor`` (staff in 编辑), ``publisher`` (staff in 主编), ``moderator`` (staff in
+    审核员) or ``admin`` (superuser). The groups are those of the data migrations."""
     if role == "admin":
         return UserFactory(is_staff=True, is_superuser=True, **kwargs)
-    user = UserFactory(is_staff=role in {"staff", "editor", "moderator"}, **kwargs)
-    if role == "editor":
-        user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
-    if role == "moderator":
-        user.groups.add(moderators_group())
+    user = UserFactory(is_staff=role in {"staff", *ROLE_GROUPS}, **kwargs)
+    if role in ROLE_GROUPS:
+        user.groups.add(role_group(role))
     return user
 
 
-def moderators_group():
-    """The Moderators group as its data migration makes it. A test that commits for real
-    empties the database afterwards (the group included), so it is made again on demand
-    with the migration's own permission list."""
+def role_group(role):
+    """The group of ``role`` (``editor``, ``publisher``, ``moderator``) as the data
+    migrations make it. A test that commits for real empties the database afterwards (the
+    groups included), so a group is made again on demand with its migrations' own
+    permission lists."""
     from django.contrib.auth.models import Group
 
-    from moderation.services import MODERATORS_GROUP
-
-    group, created = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    group, created = Group.objects.get_or_create(name=ROLE_GROUPS[role])
     if created or not group.permissions.exists():
-        migration = importlib.import_module("moderation.migrations.0002_create_moderators_group")
-        for app_label, codename in migration.PERMISSIONS:
+        for app_label, codename in _migrated_permissions(role):
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
     return group
+
+
+def _migrated_permissions(role):
+    if role == "moderator":
+        created = importlib.import_module("moderation.migrations.0002_create_moderators_group")
+        renamed = importlib.import_module("moderation.migrations.0003_rename_moderators_group")
+        return [*created.PERMISSIONS, *renamed.ADDED_PERMISSIONS]
+    migration = importlib.import_module("articles.migrations.0007_create_editor_groups")
+    return {"editor": migration.EDITOR_PERMISSIONS, "publisher": migration.PUBLISHER_PERMISSIONS}[
+        role
+    ]
+
+
+def moderators_group():
+    """The 审核员 group as its data migrations make it (see :func:`role_group`)."""
+    return role_group("moderator")
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -65,7 +65,7 @@ def counter_data(**overrides) -> dict:
 
 
 def make_moderator(username: str, **kwargs):
-    """A staff user in the Moderators group (created by a data migration)."""
+    """A staff user in the 审核员 group (created by a data migration)."""
     user = make_user("staff", username=username, **kwargs)
     user.groups.add(moderators_group())
     return user

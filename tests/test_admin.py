@@ -47,6 +47,14 @@ def editor_client(client):
     return client, editor
 
 
+@pytest.fixture
+def publisher_client(client):
+    """A 主编: for what an editor may not do (publish, schedule, keep categories)."""
+    publisher = make_user("publisher", username="publisher")
+    client.force_login(publisher)
+    return client, publisher
+
+
 def test_creating_an_article_records_poster_and_client_ip(editor_client):
     client, editor = editor_client
     category = CategoryFactory()
@@ -169,8 +177,8 @@ def test_article_admin_permissions(client, role, status):
     assert client.get(ADD_URL).status_code == status
 
 
-def test_publish_action_goes_through_the_service(editor_client):
-    client, _ = editor_client
+def test_publish_action_goes_through_the_service(client):
+    client.force_login(make_user("publisher"))  # editors may not publish: see test_roles.py
     drafts = ArticleFactory.create_batch(2)
     response = client.post(
         reverse("admin:articles_article_changelist"),
@@ -214,8 +222,8 @@ def test_scheduled_articles_are_marked_in_the_list(editor_client):
 
 
 class TestCategoryTree:
-    def test_a_category_cannot_become_its_own_descendant(self, editor_client):
-        client, _ = editor_client
+    def test_a_category_cannot_become_its_own_descendant(self, publisher_client):
+        client, _ = publisher_client
         root = CategoryFactory(name="根", slug="root")
         child = CategoryFactory(name="子", slug="child", parent=root)
         grandchild = CategoryFactory(name="孙", slug="grandchild", parent=child)
@@ -252,14 +260,14 @@ class TestCategoryTree:
             a.clean()
 
 
-def test_gallery_images_get_an_upright_metadata_free_rendition(editor_client, client):
+def test_gallery_images_get_an_upright_metadata_free_rendition(publisher_client, client):
     import io
 
     from PIL import Image
 
     from tests.factories import image_file
 
-    editor, _ = editor_client
+    editor, _ = publisher_client
     photo = io.BytesIO()
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
@@ -310,8 +318,8 @@ def test_a_truncated_image_is_a_form_error(editor_client):
 
 
 @pytest.mark.parametrize("field", ["published_at", "original_published_at"])
-def test_an_implausible_year_is_a_form_error(editor_client, field):
-    client, _ = editor_client
+def test_an_implausible_year_is_a_form_error(publisher_client, field):
+    client, _ = publisher_client
     data = article_form(CategoryFactory(), **{f"{field}_0": "0001-01-01", f"{field}_1": "00:00:00"})
     response = client.post(ADD_URL, data)
     assert response.status_code == 200

@@ -40,7 +40,8 @@ def upload(client, name, data):
 
 @pytest.fixture
 def editor(client):
-    client.force_login(make_user("editor", username="image-editor"))
+    # A 主编: upload() publishes the article, which an editor (编辑) may not do.
+    client.force_login(make_user("publisher", username="image-editor"))
     return client
 
 

@@ -8,7 +8,7 @@ busy timeout (see newsroom/settings.py), so writers queue; on PostgreSQL the ser
 
 These tests commit for real (``transaction=True``), so e-mail is sent on commit as in
 production. The database is emptied after each such test (and possibly before, by another
-module's), so the Moderators group of the data migration is made again when missing.
+module's), so the 审核员 group of the data migration is made again when missing.
 """
 
 import datetime as dt
