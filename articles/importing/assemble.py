@@ -8,6 +8,7 @@ is read as well. Chrome is dropped wherever it is.
 """
 
 import html
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +21,13 @@ from .fields import ArticleImportError, Block, Declared, ParsedArticle, find_dat
 #: How many lines above the title may hold the page's metadata (an e-paper's
 #: ``某某法治报 2024年05月07日 第03版`` header sits over the title).
 META_ABOVE_TITLE = 4
+#: How many parts of a declared title (split at its separators) are tried as the title; a
+#: title of more parts is no title with a site suffix.
+TITLE_PARTS_TRIED = 8
+#: How many title-like lines above the text are weighed (the nearest ones).
+TITLE_CANDIDATES = 30
+#: How far after a short header line metadata is looked for.
+HEADER_SCAN_LINES = 12
 #: A paragraph this long starts the article text even when no other paragraph follows.
 RUNNING_PARAGRAPH_CHARS = 30
 #: Longest short line of a header (an account's name, 原创) skipped among its metadata.
@@ -213,7 +221,7 @@ def _find_title(lines, kinds, declared_title: str, *, weak: bool = False):
         i for i, (kind, _) in enumerate(kinds) if kind == "text" and L.title_score(lines[i])
     ]
     body_at = _first_running_paragraph(lines, kinds)
-    above = [i for i in candidates if body_at is not None and i < body_at]
+    above = [i for i in candidates if body_at is not None and i < body_at][-TITLE_CANDIDATES:]
     if above:
         index = max(above, key=lambda i: (_title_weight(lines, kinds, i, body_at), i))
         return index, lines[index]
@@ -228,6 +236,13 @@ def _find_title(lines, kinds, declared_title: str, *, weak: bool = False):
     # No line is followed by running text: the first title-like line, so that the error
     # says what is missing (the text, not the title).
     return (candidates[0], lines[candidates[0]]) if candidates else (None, "")
+
+
+def _next_lines(kinds, index, count):
+    """The indexes of the ``count`` non-blank lines after ``index``."""
+    return itertools.islice(
+        (i for i in range(index + 1, len(kinds)) if kinds[i][0] != "blank"), count
+    )
 
 
 def _first_running_paragraph(lines, kinds):
@@ -252,7 +267,7 @@ def _title_weight(lines, kinds, index, body_at) -> int:
     weight = min(len(lines[index]), rules.TITLE_MAX_CHARS // 2)
     if _header_follows(lines, kinds, index, metadata_only=True):
         weight += 15
-    between = [i for i in range(index + 1, body_at) if kinds[i][0] == "text"]
+    between = [i for i in range(index + 1, body_at) if kinds[i][0] == "text"][:TITLE_CANDIDATES]
     if all(rules.SUBTITLE.match(lines[i]) or _is_header_word(lines[i]) for i in between):
         weight += 10
     return weight
@@ -266,8 +281,7 @@ def _is_header_word(line: str) -> bool:
 def _header_follows(lines, kinds, index, *, metadata_only=False) -> bool:
     """Whether metadata (or, unless ``metadata_only``, running text) follows ``index``
     closely, after at most a subtitle and chrome."""
-    nonblank = [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:5]
-    for following in nonblank:
+    for following in _next_lines(kinds, index, 5):
         kind = kinds[following][0]
         if kind == "meta":
             return True
@@ -282,7 +296,7 @@ def _running_text_follows(lines, kinds, index) -> bool:
     """Whether running text follows ``index`` after at most a subtitle, metadata or chrome
     lines (a lead after its lone 导读 label counts as running text)."""
     after_lead_label = False
-    for following in [i for i in range(index + 1, len(lines)) if kinds[i][0] != "blank"][:8]:
+    for following in _next_lines(kinds, index, 8):
         kind, meta = kinds[following]
         if kind == "meta":
             after_lead_label = meta.lead == ""
@@ -296,20 +310,21 @@ def _running_text_follows(lines, kinds, index) -> bool:
 def _strip_site_name(title: str, lines) -> str:
     """A declared ``<title>`` without the site name the CMS appended (``标题 - 某某法院网``):
     the page line it matches, else its longest part."""
-    if title in lines:
+    page = set(lines)
+    if title in page:
         return title
     parts = [part for part in rules.TITLE_SUFFIX_SEPARATOR.split(title) if part.strip()]
     if len(parts) < 2:
         return title
-    for size in range(len(parts) - 1, 0, -1):
-        for start in range(len(parts) - size + 1):
-            candidate = title
-            joined = [p for p in parts[start : start + size]]
-            first = title.find(joined[0])
-            last = title.rfind(joined[-1]) + len(joined[-1])
-            candidate = title[first:last].strip()
-            if candidate in lines:
-                return candidate
+    # A site suffix has a few parts (标题_栏目_站点); a title of many is not split further.
+    if len(parts) <= TITLE_PARTS_TRIED:
+        for size in range(len(parts) - 1, 0, -1):
+            for start in range(len(parts) - size + 1):
+                first = title.find(parts[start])
+                last = title.rfind(parts[start + size - 1]) + len(parts[start + size - 1])
+                candidate = title[first:last].strip()
+                if candidate in page:
+                    return candidate
     return max(parts, key=len).strip()
 
 
@@ -339,7 +354,7 @@ def _read_header(lines, kinds, start: int, found: _Fields) -> int:
 
 def _metadata_before_text(lines, kinds, index) -> bool:
     """Whether a metadata line comes after ``index`` before the next paragraph."""
-    for following in range(index + 1, len(lines)):
+    for following in range(index + 1, min(len(lines), index + HEADER_SCAN_LINES)):
         kind = kinds[following][0]
         if kind == "meta":
             return True
@@ -479,15 +494,14 @@ def _drop_captions(blocks):
     """Leave out gallery captions, markup fragments and gallery markers: a run of headings
     is a caption when only markup, images or a gallery marker follow it, or nothing."""
     kept = []
-    for index, (kind, text, markup) in enumerate(blocks):
-        if kind in {"markup", "gallery", "image"}:
-            continue
-        if kind == "h":
-            following = [k for k, _, _ in blocks[index + 1 :] if k not in {"markup", "h", "image"}]
-            if not following or following[0] not in {"p", "table", "list", "quote"}:
-                continue
-        kept.append((kind, text, markup))
-    return kept
+    next_kind = None  # the kind of the next block that is no markup, heading or image
+    for kind, text, markup in reversed(blocks):
+        heads_text = kind == "h" and next_kind in {"p", "table", "list", "quote"}
+        if heads_text or kind not in {"markup", "gallery", "image", "h"}:
+            kept.append((kind, text, markup))
+        if kind not in {"markup", "h", "image"}:
+            next_kind = kind
+    return kept[::-1]
 
 
 def _html(blocks) -> str:

@@ -122,7 +122,11 @@ def find_datetime(text: str) -> datetime | None:
             else:
                 sign = -1 if zone[0] == "-" else 1
                 digits = zone[1:].replace(":", "")
-                tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+                try:
+                    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                    tz = timezone(sign * offset)
+                except ValueError:  # +99:00 is no UTC offset: the time is unknown
+                    continue
         found = aware_datetime(**parts, tz=tz)
         if found is not None:
             return found

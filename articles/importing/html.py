@@ -11,6 +11,7 @@ line-by-line recognition as plain text (:mod:`.assemble`), so labelled metadata 
 (``时间：… 作者：… 来源：…``) is read whatever the layout.
 """
 
+import collections
 import html as html_lib
 import json
 import re
@@ -80,6 +81,12 @@ DECLARED_BODY = (
     '//*[contains(concat(" ", normalize-space(@class), " "), " rich_media_content ")]',
     '//*[@itemprop="articleBody"]',
 )
+#: Largest page (in elements) whose body GNE looks for; real article pages have a few
+#: thousand.
+GNE_MAX_ELEMENTS = 10_000
+#: How many JSON-LD values are searched for the article object (a page's JSON-LD holds a
+#: few dozen; a huge array is no reason to spend seconds).
+JSON_LD_MAX_ITEMS = 1000
 #: Image attributes holding the real address (lazy loading puts it in data-*).
 IMAGE_SOURCE_ATTRIBUTES = ("data-src", "data-original", "data-actualsrc", "data-lazy-src", "src")
 #: Images smaller than this (declared width or height, in pixels) are icons, not photos.
@@ -242,11 +249,13 @@ def _json_ld(tree) -> dict:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond Python's stack
             continue
-        stack = [data]
-        while stack:
-            item = stack.pop(0)
+        stack = collections.deque([data])
+        for _searched in range(JSON_LD_MAX_ITEMS):
+            if not stack:
+                break
+            item = stack.popleft()
             if isinstance(item, list):
                 stack.extend(item)
             elif isinstance(item, dict):
@@ -289,7 +298,9 @@ def _organisations(value) -> str:
 
 def _keywords(ld: dict) -> str:
     value = ld.get("keywords", "")
-    return ",".join(value) if isinstance(value, list) else value if isinstance(value, str) else ""
+    if isinstance(value, list):
+        return ",".join(word for word in value if isinstance(word, str))
+    return value if isinstance(value, str) else ""
 
 
 def _canonical(tree) -> str:
@@ -349,18 +360,22 @@ def _content_node(tree, page: str):
     articles = tree.xpath("//article")
     if len(articles) == 1 and len(articles[0].text_content().strip()) > 100:
         return articles[0]
-    reference = trafilatura.extract(page, include_comments=False, include_tables=True) or ""
-    try:
-        result = GeneralNewsExtractor().extract(page, with_body_html=True)
-        node = lxml_html.fromstring(result.get("body_html") or "<div></div>")
-    except Exception:  # GNE fails on some malformed pages; trafilatura's body stands in
-        node = None
-    if node is not None and len(node.text_content().strip()) >= 0.5 * len(reference.strip()):
-        return node
     document = trafilatura.bare_extraction(
         page, include_tables=True, include_images=True, include_comments=False
     )
+    reference = (getattr(document, "text", "") or "").strip()
     body = getattr(document, "body", None)
+    node = None
+    # GNE's density scoring grows faster than the page: a page of more elements than any
+    # article page has is left to trafilatura.
+    if sum(1 for _element in tree.iter()) <= GNE_MAX_ELEMENTS:
+        try:
+            result = GeneralNewsExtractor().extract(page, with_body_html=True)
+            node = lxml_html.fromstring(result.get("body_html") or "<div></div>")
+        except Exception:  # GNE fails on some malformed pages; trafilatura's body stands in
+            node = None
+    if node is not None and len(node.text_content().strip()) >= 0.5 * len(reference):
+        return node
     return _from_trafilatura(body) if body is not None else node
 
 
@@ -474,7 +489,7 @@ def _table(table) -> Block:
             spans = "".join(
                 f' {name}="{int(cell.get(name))}"'
                 for name in ("colspan", "rowspan")
-                if (cell.get(name) or "").isdigit() and int(cell.get(name)) > 1
+                if re.fullmatch(r"[0-9]{1,3}", cell.get(name) or "") and int(cell.get(name)) > 1
             )
             cells.append(f"<{tag}{spans}>{_cell_text(cell)}</{tag}>")
         rows.append(f"<tr>{''.join(cells)}</tr>")

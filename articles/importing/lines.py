@@ -82,14 +82,20 @@ _MARKUP_FRAGMENT = re.compile(
     r"|this\.\w+\(|javascript:",
     re.IGNORECASE | re.ASCII,
 )
-_MARKUP_SYNTAX = re.compile(r"""<[^<>]*>?|[\w:.-]+\s*=\s*(["']).*?(?:\1|$)|(["']).*?\2""")
+# The attribute name starts where no name character precedes it: each run of word characters
+# is tried once (linear time; without the look-behind a long run without "=" is quadratic).
+_MARKUP_SYNTAX = re.compile(
+    r"""<[^<>]*>?|(?<![\w:.-])[\w:.-]+\s*=\s*(["']).*?(?:\1|$)|(["']).*?\2"""
+)
+#: Longest line that can be a leftover markup fragment; longer lines are text.
+MARKUP_MAX_CHARS = 2000
 
 
 def is_markup(line: str) -> bool:
     """A leftover markup fragment: looks like markup, and no Han text remains once its tags,
     ``attribute="value"`` pairs and quoted strings are removed (a paragraph that quotes
     markup, e.g. about a ``javascript:`` link, is text)."""
-    if not _MARKUP_FRAGMENT.search(line):
+    if len(line) > MARKUP_MAX_CHARS or not _MARKUP_FRAGMENT.search(line):
         return False
     return not _HAN.search(_MARKUP_SYNTAX.sub("", line))
 

@@ -6,6 +6,7 @@ tried first, then UTF-8, then GB18030.
 """
 
 import codecs
+import logging
 import re
 import stat
 import unicodedata
@@ -17,15 +18,27 @@ from .fields import ArticleImportError, ParsedArticle
 from .html import parse_html
 from .text import parse_text
 
+logger = logging.getLogger(__name__)
+
 #: Largest page the importer reads (bytes). A saved article page is well under 1 MB; a
 #: bigger file is a mistake, not an article.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
+#: Codecs a declared charset may name (Python's names for the WHATWG encodings).
+WEB_CODECS = frozenset(
+    {
+        "utf-8", "utf-16-le", "utf-16-be", "utf-16", "gb18030", "big5", "big5hkscs",
+        "cp1252", "iso8859-2", "iso8859-5", "iso8859-15", "koi8-r", "koi8-u", "cp1250",
+        "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258", "shift_jis",
+        "euc_jp", "iso2022_jp", "euc_kr", "cp874", "mac-roman",
+    }
+)  # fmt: skip
 LOOKS_LIKE_HTML = re.compile(r"\s*<(?:!doctype|html|\?xml|!--|[a-z][a-z0-9]*[\s/>])", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 #: Declared charsets read as a superset that decodes everything they do.
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-              "ascii": "utf-8", "us-ascii": "utf-8", "iso-8859-1": "cp1252"}  # fmt: skip
+              "ascii": "utf-8", "us-ascii": "utf-8", "iso-8859-1": "cp1252",
+              "iso8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252"}  # fmt: skip
 
 
 def decode(data: bytes, name: str = "file", charset: str = "") -> str:
@@ -47,13 +60,14 @@ def decode(data: bytes, name: str = "file", charset: str = "") -> str:
         raise ArticleImportError(
             _("%(name)s: looks like a binary file (NUL bytes), not text.") % {"name": name}
         )
-    declared = charset or _meta_charset(data)
-    candidates = [_codec(declared)] if declared and not data.startswith(codecs.BOM_UTF8) else []
-    for encoding in (*candidates, "utf-8-sig", "gb18030"):
+    # Bytes that are valid UTF-8 are UTF-8 whatever the page says (a GBK declaration on a
+    # UTF-8 page is common, and GB18030 would decode those bytes to nonsense without error).
+    declared = _codec(charset or _meta_charset(data))
+    for encoding in ("utf-8-sig", *([declared] if declared else []), "gb18030"):
         try:
             text = data.decode(encoding)
             break
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     else:
         raise ArticleImportError(_("%(name)s: is neither UTF-8 nor GB18030 text.") % {"name": name})
@@ -72,12 +86,16 @@ def _meta_charset(data: bytes) -> str:
 
 
 def _codec(charset: str) -> str:
+    """The codec for a declared charset, among those web pages use (WHATWG Encoding
+    Standard labels), or ``""``: a codec a page has no business naming (utf-7,
+    unicode_escape, rot13…) is not tried."""
     charset = charset.strip().lower()
     try:
         name = codecs.lookup(charset).name
     except LookupError:
-        return "utf-8"
-    return _SUPERSETS.get(charset, _SUPERSETS.get(name, name))
+        return ""
+    name = _SUPERSETS.get(charset, _SUPERSETS.get(name, name))
+    return name if name in WEB_CODECS else ""
 
 
 def parse_bytes(data: bytes, *, name="page", url="", content_type="") -> ParsedArticle:
@@ -104,6 +122,14 @@ def parse_bytes(data: bytes, *, name="page", url="", content_type="") -> ParsedA
         return parse_html(text, url=url) if is_html else parse_text(text)
     except ArticleImportError as exc:
         raise ArticleImportError(f"{name}: {exc}") from None
+    except Exception as exc:
+        # A page nobody foresaw must not become a server error or a traceback: the editor is
+        # told it cannot be read, and the cause is logged for the developers.
+        logger.exception("Recognising %s failed", name)
+        raise ArticleImportError(
+            _("%(name)s: this page could not be read (%(error)s).")
+            % {"name": name, "error": exc.__class__.__name__}
+        ) from exc
 
 
 def parse_file(path) -> ParsedArticle:
