@@ -151,7 +151,7 @@ _SPACE_LABELS = _alternation(rules.SPACE_SEPARATED)
 # Labels long enough to be recognised with nothing between them and the name (本报记者张三).
 _JOINED_LABELS = _alternation(label for label in rules.SPACE_SEPARATED if len(label) >= 2)
 # A label starts a word: not inside a longer one (数据来源 is no 来源). A label in Latin
-# letters only needs no letter before it (海潮新闻IP属地).
+# letters only needs no letter before it (某某新闻IP属地).
 _BOUNDARY = rf"(?:(?<![A-Za-z{rules.HAN}])|(?<![A-Za-z])(?=[A-Za-z]))"
 _LABEL = re.compile(
     rf"{_BOUNDARY}(?:(?P<label>{_ALL_LABELS}){rules.LABEL_SEPARATOR}"
