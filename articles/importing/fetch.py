@@ -396,24 +396,23 @@ def _allowed_addresses(host, port) -> list[str]:
         raise ArticleImportError(_("The host %(host)s cannot be found.") % {"host": host}) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     for address in addresses:
-        if is_link_local_address(address):
-            raise ArticleImportError(
-                _(
-                    "%(host)s is a link-local address (%(address)s); the importer never "
-                    "fetches from link-local addresses."
-                )
-                % {"host": host, "address": address}
-            )
-    if not settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES:
-        for address in addresses:
-            if not is_public_address(address):
+        if settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES:
+            if is_link_local_address(address):
                 raise ArticleImportError(
                     _(
-                        "%(host)s is an internal address (%(address)s); the importer only "
-                        "fetches from public addresses."
+                        "%(host)s is a link-local address (%(address)s); the importer never "
+                        "fetches from link-local addresses."
                     )
                     % {"host": host, "address": address}
                 )
+        elif not is_public_address(address):
+            raise ArticleImportError(
+                _(
+                    "%(host)s is an internal address (%(address)s); the importer only "
+                    "fetches from public addresses."
+                )
+                % {"host": host, "address": address}
+            )
     return addresses
 
 

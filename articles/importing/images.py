@@ -100,7 +100,10 @@ def import_images(article, urls, *, referer: str = "", budget: float | None = No
     started = time.monotonic()
     report = ImageReport()
     unique = list(dict.fromkeys(urls))
-    over_limit = unique[MAX_IMAGES_PER_ARTICLE:]
+    for url in unique[MAX_IMAGES_PER_ARTICLE:]:
+        report.failed.append(
+            (url, _("more than %(limit)d images; skipped") % {"limit": MAX_IMAGES_PER_ARTICLE})
+        )
     last = article.images.aggregate(last=Max("position"))["last"]
     position = 0 if last is None else last + 1
     tried = unique[:MAX_IMAGES_PER_ARTICLE]
@@ -135,10 +138,6 @@ def import_images(article, urls, *, referer: str = "", budget: float | None = No
             continue
         report.saved.append(image)
         position += 1
-    for url in over_limit:
-        report.failed.append(
-            (url, _("more than %(limit)d images; skipped") % {"limit": MAX_IMAGES_PER_ARTICLE})
-        )
     return report
 
 
