@@ -13,16 +13,28 @@ between them (everything recognised travels in the second form):
    calls :func:`articles.services.import_article` with the editor and the editor's address
    (:func:`articles.client_ip.client_ip`) as poster, as articles created in the admin get;
    for a page fetched by address, its images are then downloaded into the draft's gallery
-   (:func:`articles.importing.images.import_images`), failures shown as warnings.
+   (:func:`articles.importing.images.import_images`, within
+   :data:`IMAGE_TIME_BUDGET_SECONDS`), and one message says how many were saved and which
+   were not.
+
+What the server trusts from the second form, where the page came from and its image
+addresses, travels in one hidden field signed with :mod:`django.core.signing`
+(:data:`ORIGIN_SALT`): a pasted page cannot be passed off as fetched to make the server
+download addresses of the editor's choosing, and a changed or truncated field asks for the
+page to be imported again. The second form is posted as ``multipart/form-data``, as the
+first: a page of :data:`~articles.importing.MAX_FILE_BYTES` in Chinese is about three times
+larger URL-encoded, past ``DATA_UPLOAD_MAX_MEMORY_SIZE``.
 
 :func:`import_view` is the view; ``ArticleAdmin.get_urls()`` routes to it.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers, widgets
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.shortcuts import redirect
@@ -30,7 +42,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -55,6 +67,16 @@ REVIEW_TEMPLATE = "admin/articles/article/import_review.html"
 KEYWORD_SEPARATORS = re.compile(r"[,，、;；]")
 
 _MEGABYTES = MAX_FILE_BYTES // (1024 * 1024)
+
+#: Seconds the images of a page may take to download when its draft is saved: the save is
+#: one web request, which must end well before the worker is killed (gunicorn: 30 s).
+IMAGE_TIME_BUDGET_SECONDS = 20
+#: Images not imported that the message after saving names one by one; the rest are counted.
+MAX_LISTED_IMAGE_FAILURES = 5
+#: Salt of the signed ``origin`` field of the review form (``django.core.signing``): a value
+#: signed for another purpose of the site does not pass here.
+ORIGIN_SALT = "articles.admin_import.ReviewForm.origin"
+_WEB_SCHEMES = frozenset({"http", "https"})
 
 
 class HttpURLField(forms.URLField):
@@ -118,7 +140,8 @@ class SourceForm(forms.Form):
     def clean_text(self):
         """Raises ``ValidationError`` when the text is larger than the importer takes."""
         text = self.cleaned_data["text"]
-        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        # Browsers send a textarea's line breaks as CRLF: count them as the page had them.
+        if len(text.replace("\r\n", "\n").encode("utf-8")) > MAX_FILE_BYTES:
             raise ValidationError(
                 _("The pasted text is larger than %(megabytes)d MB; an article is much smaller."),
                 code="too_large",
@@ -189,10 +212,10 @@ def recognise(cleaned_data) -> tuple[ParsedArticle, str]:
 class ReviewForm(NormalizedTextMixin, forms.Form):
     """The recognised fields of a page, as the editor corrects them before saving.
 
-    ``keywords`` is one line of comma-separated words (they become tags); ``image_urls``
-    (hidden) the page's image addresses separated by spaces; ``fetched_url`` (hidden) the
-    address the page was fetched from, ``""`` for a pasted or uploaded page. Length limits
-    and labels are the model's.
+    ``keywords`` is one line of comma-separated words (they become tags); ``origin``
+    (hidden) is :func:`sign_origin`'s token of the address the page was fetched from and
+    its image addresses, which the server made in the first step. Length limits and labels
+    are the model's.
     """
 
     single_line_fields = (
@@ -245,8 +268,14 @@ class ReviewForm(NormalizedTextMixin, forms.Form):
         ),
         validators=[validate_plausible_year],
     )
-    image_urls = forms.CharField(required=False, widget=forms.HiddenInput)
-    fetched_url = HttpURLField(required=False, widget=forms.HiddenInput)
+    origin = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _(
+                "The page's details are missing or were changed; please import the page again."
+            )
+        },
+    )
 
     #: The fieldsets of the page, as ``ModelAdmin.fieldsets``; the hidden fields are
     #: rendered apart, with their errors above the form.
@@ -279,8 +308,7 @@ class ReviewForm(NormalizedTextMixin, forms.Form):
             "source_editor": parsed.source_editor,
             "source_url": parsed.source_url,
             "original_published_at": parsed.original_published_at,
-            "image_urls": " ".join(parsed.image_urls),
-            "fetched_url": fetched_url,
+            "origin": sign_origin(fetched_url, parsed.image_urls),
         }
 
     def clean_keywords(self) -> tuple[str, ...]:
@@ -288,20 +316,27 @@ class ReviewForm(NormalizedTextMixin, forms.Form):
         words = KEYWORD_SEPARATORS.split(self.cleaned_data["keywords"])
         return tuple(word.strip() for word in words if word.strip())
 
-    def clean_image_urls(self) -> tuple[str, ...]:
-        """The image addresses as a tuple. Raises ``ValidationError`` for one that is not
-        an ``http(s)`` URL (the field is hidden: only a changed page can send one)."""
-        urls = tuple(self.cleaned_data["image_urls"].split())
-        validate = URLValidator(schemes=["http", "https"])
-        for url in urls:
-            try:
-                validate(url)
-            except ValidationError:
-                raise ValidationError(
-                    _("The page's image addresses are not valid; please import the page again."),
-                    code="invalid_image_url",
-                ) from None
-        return urls
+    def clean_origin(self) -> dict:
+        """The signed ``origin`` as ``{"fetched_url": str, "image_urls": tuple[str, ...]}``.
+
+        Raises ``ValidationError`` when the signature does not match (the field was changed,
+        or signed with another secret key): the editor is asked to import the page again.
+        An address that is not ``http(s)`` is dropped (a fetched URL that is not makes the
+        page count as pasted: no image is downloaded).
+        """
+        try:
+            origin = signing.loads(self.cleaned_data["origin"], salt=ORIGIN_SALT)
+        except signing.BadSignature:
+            origin = None
+        if not (
+            isinstance(origin, dict)
+            and isinstance(origin.get("fetched_url"), str)
+            and isinstance(origin.get("image_urls"), list)
+        ):
+            raise ValidationError(self.fields["origin"].error_messages["required"], code="invalid")
+        fetched_url = origin["fetched_url"] if _is_web_address(origin["fetched_url"]) else ""
+        images = [url for url in origin["image_urls"] if _is_web_address(url)]
+        return {"fetched_url": fetched_url, "image_urls": tuple(dict.fromkeys(images))}
 
     def identity(self) -> ParsedArticle | None:
         """The fields the duplicate rule looks at (title, original time, source URL) as a
@@ -331,7 +366,7 @@ class ReviewForm(NormalizedTextMixin, forms.Form):
             source_editor=data["source_editor"],
             source_url=data["source_url"],
             keywords=data["keywords"],
-            image_urls=data["image_urls"],
+            image_urls=data["origin"]["image_urls"],
         )
 
     def add_model_errors(self, error: ValidationError) -> None:
@@ -342,6 +377,26 @@ class ReviewForm(NormalizedTextMixin, forms.Form):
             return
         for name, field_errors in error.error_dict.items():
             self.add_error(name if name in self.fields else None, field_errors)
+
+
+def sign_origin(fetched_url: str, image_urls) -> str:
+    """The review form's ``origin`` value: ``fetched_url`` (``""`` for a pasted or uploaded
+    page) and the page's ``image_urls`` (a sequence of strings, kept in order) as a JSON
+    object signed with :data:`ORIGIN_SALT` (compressed: a page may have hundreds of images).
+    """
+    return signing.dumps(
+        {"fetched_url": fetched_url, "image_urls": list(image_urls)},
+        salt=ORIGIN_SALT,
+        compress=True,
+    )
+
+
+def _is_web_address(url) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in _WEB_SCHEMES and bool(parts.netloc)
 
 
 def save_draft(request, form: ReviewForm) -> tuple[Article, bool]:
@@ -363,13 +418,19 @@ def save_draft(request, form: ReviewForm) -> tuple[Article, bool]:
 
 
 def download_images(form: ReviewForm, article: Article) -> ImageReport:
-    """For a page fetched by address, download the images it carried (``image_urls``) into
-    the new ``article``'s gallery, with the page as ``Referer``; a pasted or uploaded page
-    gets none (an empty report). A failed image is reported, never raised."""
-    fetched_url = form.cleaned_data["fetched_url"]
-    if not fetched_url:
+    """For a page fetched by address, download the images it carried (the signed
+    ``origin``) into the new ``article``'s gallery, with the page as ``Referer``, within
+    :data:`IMAGE_TIME_BUDGET_SECONDS`; a pasted or uploaded page gets none (an empty
+    report). A failed or skipped image is reported, never raised."""
+    origin = form.cleaned_data["origin"]
+    if not origin["fetched_url"]:
         return ImageReport()
-    return import_images(article, form.cleaned_data["image_urls"], referer=fetched_url)
+    return import_images(
+        article,
+        origin["image_urls"],
+        referer=origin["fetched_url"],
+        budget=IMAGE_TIME_BUDGET_SECONDS,
+    )
 
 
 # --- The view -------------------------------------------------------------------------------
@@ -428,24 +489,15 @@ def _review_step(model_admin, request):
 
 
 def _report(model_admin, request, article, images: ImageReport):
+    """One message for the saved draft and its images (:meth:`ImageReport.summary`): a
+    warning when some image was not imported, else a success."""
     message = gettext("The draft “%(title)s” was imported; check it and publish it.") % {
         "title": article.title
     }
-    if images.saved:
-        count = len(images.saved)
-        message += " " + ngettext(
-            "%(count)d image was added to its gallery.",
-            "%(count)d images were added to its gallery.",
-            count,
-        ) % {"count": count}
-    model_admin.message_user(request, message, messages.SUCCESS)
-    for url, reason in images.failed:
-        model_admin.message_user(
-            request,
-            gettext("An image was not imported: %(url)s (%(reason)s)")
-            % {"url": url, "reason": reason},
-            messages.WARNING,
-        )
+    if summary := images.summary(MAX_LISTED_IMAGE_FAILURES):
+        message += " " + summary
+    level = messages.WARNING if images.failed else messages.SUCCESS
+    model_admin.message_user(request, message, level)
 
 
 def _render_review(model_admin, request, form, duplicate, body_html):

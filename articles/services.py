@@ -245,10 +245,12 @@ def import_article(
             发布人 / IP are never used: they belong to the source site.
 
     Returns:
-        ``(article, created)``; ``parsed.keywords`` become the new article's tags. When
-        the source was imported already (:func:`find_imported`: the same non-empty
-        ``source_url``, or the same title and ``original_published_at``), that article is
-        returned unchanged with ``created=False``.
+        ``(article, created)``; ``parsed.keywords`` become the new article's tags (the first
+        :data:`MAX_IMPORTED_TAGS` distinct ones; one longer than a tag name can be is dropped,
+        not cut: see :func:`_tag_names`). When the source was imported already
+        (:func:`find_imported`: the same non-empty ``source_url``, or the same title and
+        ``original_published_at``), that article is returned unchanged with
+        ``created=False``.
 
     Raises:
         django.core.exceptions.ValidationError: a field does not fit the model (too long a
@@ -298,13 +300,22 @@ def import_article(
     return article, True
 
 
+#: Keywords of one imported page that become tags, at most: a page listing thousands of
+#: keywords (a spam page, or a parser misreading a list) must not make thousands of tags.
+MAX_IMPORTED_TAGS = 20
+
+
 def _tag_names(keywords) -> list[str]:
-    """Keywords as tag names: stripped, at most the tag name's length, no repeats (tags are
-    case-insensitive)."""
+    """Keywords as tag names: whitespace collapsed, no repeats (tags are case-insensitive),
+    the first :data:`MAX_IMPORTED_TAGS` kept in order. A keyword longer than the tag name's
+    length is dropped, not cut: a cut word is a different word, and such a "keyword" is a
+    sentence, not a tag."""
     limit = Tag._meta.get_field("name").max_length
     names = {}
     for keyword in keywords:
-        name = " ".join(str(keyword).split())[:limit]
-        if name:
+        name = " ".join(str(keyword).split())
+        if name and len(name) <= limit:
             names.setdefault(name.casefold(), name)
+            if len(names) == MAX_IMPORTED_TAGS:
+                break
     return list(names.values())

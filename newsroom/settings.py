@@ -25,9 +25,11 @@ Environment variables:
                            only, never served as media).
     MODERATION_*           notice-and-action policy; see the "Moderation" section below.
     NEWSROOM_IMPORT_FETCH_TIMEOUT  seconds one fetch of a page or image by the importer may
-                           take in all (default 15).
-    NEWSROOM_IMPORT_ALLOW_PRIVATE  "1" lets the importer fetch from loopback, private and
-                           link-local addresses (off: editors cannot reach internal services).
+                           take in all (default 15, at most 60: an admin request fetching a
+                           page must end well before the worker is killed, 30 s in gunicorn).
+    NEWSROOM_IMPORT_ALLOW_PRIVATE  "1" lets the importer fetch from loopback and private
+                           addresses, for intranet sources (off: editors cannot reach internal
+                           services); link-local ones (cloud metadata) stay refused.
 """
 
 import os
@@ -291,14 +293,20 @@ ARTICLES_PER_PAGE = 10
 IMPORT_SYSTEM_USERNAME = "importer"
 # Importing by URL (articles/importing/fetch.py): the whole time one page or image may take
 # (connecting, redirects and reading together), and whether hosts that resolve to loopback,
-# private, link-local or reserved addresses may be fetched (off: an editor must not be able
-# to make the server fetch internal services).
+# private or reserved addresses may be fetched (off: an editor must not be able to make the
+# server fetch internal services; link-local addresses are refused even when on). The admin
+# fetches a page inside a request, so one fetch may not outlive a worker (gunicorn kills it
+# after 30 s): at most IMPORT_FETCH_TIMEOUT_MAX seconds.
+IMPORT_FETCH_TIMEOUT_MAX = 60
 try:
     IMPORT_FETCH_TIMEOUT = float(os.environ.get("NEWSROOM_IMPORT_FETCH_TIMEOUT", "15"))
 except ValueError:
     IMPORT_FETCH_TIMEOUT = 0.0
-if not 0 < IMPORT_FETCH_TIMEOUT <= 600:
-    raise ImproperlyConfigured("NEWSROOM_IMPORT_FETCH_TIMEOUT must be seconds, from 0 to 600.")
+if not 0 < IMPORT_FETCH_TIMEOUT <= IMPORT_FETCH_TIMEOUT_MAX:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_IMPORT_FETCH_TIMEOUT must be seconds, more than 0 and at most "
+        f"{IMPORT_FETCH_TIMEOUT_MAX} (a fetch must end before the web worker is killed)."
+    )
 IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES = env_bool("NEWSROOM_IMPORT_ALLOW_PRIVATE", False)
 
 # --- Moderation (notice and action) ---------------------------------------------------------

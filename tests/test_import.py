@@ -590,3 +590,30 @@ def test_short_bodies_are_not_fingerprinted_so_different_notices_stay_apart():
 
     assert created and second != first
     assert first.source_fingerprint == ""
+
+
+# --- Keywords to tags -----------------------------------------------------------------------
+
+
+def test_only_the_first_keywords_become_tags_and_overlong_ones_are_dropped():
+    import time
+
+    from articles import services
+    from articles.importing import ParsedArticle
+    from articles.models import Tag
+
+    limit = Tag._meta.get_field("name").max_length
+    many = (f"关键词{number}" for number in range(20_000))
+    keywords = ("诉源治理", "词" * (limit + 1), "诉源治理", "  基层  治理 ", *many)
+    started = time.monotonic()
+    article, created = services.import_article(
+        ParsedArticle(title="关键词很多的页面", body_html="<p>正文。</p>", keywords=keywords)
+    )
+    assert created
+    assert time.monotonic() - started < 5  # 20,000 tags took 36 s
+    expected = ["诉源治理", "基层 治理"] + [
+        f"关键词{number}" for number in range(services.MAX_IMPORTED_TAGS - 2)
+    ]
+    assert sorted(article.tags.names()) == sorted(expected)  # the first ones
+    assert Tag.objects.count() == services.MAX_IMPORTED_TAGS
+    assert not Tag.objects.filter(name__startswith="词").exists()  # dropped, not cut

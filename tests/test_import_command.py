@@ -280,3 +280,29 @@ def test_the_images_of_a_saved_file_are_reported_not_lost_silently():
 
     assert "3 images of the page were not downloaded" in errors.getvalue()
     assert not Article.objects.get().images.exists()
+
+
+# --- Odd sources ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", ["", "   "])
+def test_an_empty_source_is_an_error_not_the_current_folder(tmp_path, monkeypatch, source):
+    shutil.copy(TEXT_PAGE, tmp_path / "page.txt")
+    monkeypatch.chdir(tmp_path)  # a folder with a page, which "" must not import
+
+    with pytest.raises(CommandError, match="An empty source"):
+        run(source)
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 2 sources failed"):
+        run(source, "page.txt", stderr=errors)
+    assert "An empty source" in errors.getvalue()
+    assert Article.objects.count() == 1  # page.txt, named on its own
+
+
+def test_an_address_with_surrounding_spaces_is_an_address(http_server):
+    http_server.add("/news/1.html", article_page("清河法院召开年中工作推进会"))
+
+    output = run(f"  {http_server.url('/news/1.html')}\t")
+
+    assert "Imported article" in output
+    assert Article.objects.get().source_url == http_server.url("/news/1.html")

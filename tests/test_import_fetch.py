@@ -7,6 +7,7 @@ gzip, images good and bad. Nothing reaches the internet.
 
 import gzip
 import socket
+import sys
 import time
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import translation
 from PIL import Image
 
 from articles.importing import ArticleImportError, fetch
+from articles.importing.addresses import is_link_local_address
 from articles.importing.fetch import (
     MAX_PAGE_BYTES,
     MAX_REDIRECTS,
@@ -252,6 +254,77 @@ def test_public_addresses_are_public():
     assert not is_public_address("::ffff:10.0.0.1")
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "fec0::1",  # site-local, deprecated (RFC 3879) but routed inside some networks
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::",  # 6to4 of 169.254.169.254
+        "2002:a00:1::",  # 6to4 of 10.0.0.1
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+        "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+        "64:ff9b::c0a8:101",  # NAT64 of 192.168.1.1
+    ],
+)
+def test_site_local_and_addresses_wrapping_internal_ones_are_not_public(address):
+    assert not is_public_address(address)
+
+
+def test_addresses_wrapping_public_ones_stay_public():
+    assert is_public_address("2002:808:808::1")  # 6to4 of 8.8.8.8
+
+
+def test_link_local_addresses_are_told_also_when_wrapped():
+    for address in ["169.254.169.254", "fe80::1", "fe80::1%eth0", "::ffff:169.254.0.1",
+                    "2002:a9fe:a9fe::", "64:ff9b::a9fe:a9fe"]:  # fmt: skip
+        assert is_link_local_address(address), address
+    for address in ["10.0.0.1", "127.0.0.1", "fd00::1", "93.184.215.14"]:
+        assert not is_link_local_address(address), address
+
+
+_guard = {"on": False, "connects": []}
+
+
+def _no_traffic_beyond_loopback(event, args):
+    """Audit hook: while the guard is on, record every socket connection and refuse (before
+    any packet is sent) one to an address other than 127.0.0.1."""
+    if event == "socket.connect" and _guard["on"]:
+        address = args[1]
+        _guard["connects"].append(address)
+        if not (isinstance(address, tuple) and address[0] == "127.0.0.1"):
+            raise ConnectionAbortedError(f"test guard: no connection to {address}")
+
+
+@pytest.fixture
+def connections():
+    """The addresses sockets connect to during the test; a connection to anything but
+    127.0.0.1 is refused by an audit hook (PEP 578) before it is made."""
+    if not _guard.get("installed"):
+        sys.addaudithook(_no_traffic_beyond_loopback)
+        _guard["installed"] = True
+    _guard["connects"] = []
+    _guard["on"] = True
+    yield _guard["connects"]
+    _guard["on"] = False
+
+
+def test_link_local_addresses_are_refused_even_when_private_ones_are_allowed(
+    http_server, settings, connections
+):
+    assert settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES  # intranet sources are allowed
+    http_server.redirect("/latest", "http://169.254.169.254/latest/meta-data/")
+
+    with pytest.raises(ArticleImportError, match=r"link-local address \(169\.254\.169\.254\)"):
+        fetch_page(http_server.url("/latest"))
+    # The local server was asked; the metadata address was refused before any connection.
+    assert [address[0] for address in connections] == ["127.0.0.1"]
+
+    for url in ["http://[fe80::1]/", "http://[::ffff:169.254.169.254]/"]:
+        with pytest.raises(ArticleImportError, match="link-local address"):
+            fetch_image(url)
+    assert len(connections) == 1
+
+
 # --- Images ---------------------------------------------------------------------------------
 
 
@@ -347,3 +420,34 @@ def test_images_beyond_the_limits_are_reported_and_skipped(http_server, monkeypa
         (urls[1], "The answer is larger than 1000\xa0bytes."),
     ]
     assert http_server.requested("/img/3.png") == 0
+
+
+@pytest.mark.django_db
+def test_images_stop_when_the_time_budget_is_spent(http_server):
+    http_server.add("/img/quick.png", png_bytes(), content_type="image/png")
+    http_server.drip("/img/slow.png", content_type="image/png")
+    http_server.add("/img/later.png", png_bytes(), content_type="image/png")
+    urls = [http_server.url(path) for path in ["/img/quick.png", "/img/slow.png", "/img/later.png"]]
+
+    started = time.monotonic()
+    report = import_images(ArticleFactory(), urls, budget=0.4)
+
+    # The slow image's own deadline was what was left of the budget, not the 5 s timeout.
+    assert time.monotonic() - started < 1.5
+    assert len(report.saved) == 1
+    (slow, reason), (later, skipped) = report.failed
+    assert slow == urls[1] and "did not answer completely within 0." in reason
+    assert (later, skipped) == (urls[2], "time budget spent; skipped")
+    assert http_server.requested("/img/later.png") == 0
+    assert report.summary(5).startswith("1 image was added to its gallery. 2 images were not")
+
+
+def test_an_image_report_names_a_few_failures_and_counts_the_rest():
+    from articles.importing.images import ImageReport
+
+    failed = [(f"http://img.example/{number}.png", "404") for number in range(500)]
+    summary = ImageReport(failed=failed).summary(5)
+    assert summary.startswith("500 images were not imported: http://img.example/0.png (404); ")
+    assert summary.count("http://") == 5
+    assert summary.endswith("… and 495 more.")
+    assert ImageReport().summary(5) == ""

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from articles import services
-from articles.importing.jsonl import MAX_LINE_BYTES
+from articles.importing.jsonl import MAX_CATEGORY_DEPTH, MAX_LINE_BYTES
 from articles.models import Article, Category, Tag
 from tests.factories import ArticleFactory, CategoryFactory, make_user
 
@@ -278,6 +278,76 @@ def test_a_line_that_is_not_utf8_is_a_bad_line(tmp_path):
     code, _, err = run_import(path)
     assert code == 1 and "line 1: not UTF-8" in err
     assert Article.objects.get().title == "好的"
+
+
+def unparsable_lines():
+    """Lines Python's JSON parser raises on (RecursionError, ValueError), between good ones."""
+    deep = '{"title": "深", "body": "", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    digits = "9" * 5_000
+    return (
+        line(title="之前的一篇"),
+        deep,
+        '{"title": "忽略的键", "body": "", "other": ' + digits + "}",
+        '{"title": "浏览次数", "body": "", "view_count": ' + digits + "}",
+        line(title="之后的一篇"),
+    )
+
+
+def check_unparsable_run(code, out, err):
+    assert code == 1
+    assert out.strip() == "imported 2, duplicates 0, failed 3"
+    assert "line 2: not valid JSON: nested too deeply" in err
+    assert "line 3: not valid JSON: a number has more than 4300 digits" in err
+    assert "line 4: not valid JSON: a number has more than 4300 digits" in err
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["之前的一篇", "之后的一篇"]
+
+
+def test_lines_the_json_parser_cannot_take_are_bad_lines(tmp_path):
+    check_unparsable_run(*run_import(write(tmp_path, *unparsable_lines())))
+
+
+def test_lines_the_json_parser_cannot_take_are_bad_lines_on_standard_input(monkeypatch):
+    data = "".join(f"{text}\n" for text in unparsable_lines()).encode()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    check_unparsable_run(*run_import("-"))
+
+
+def test_category_paths_have_a_depth_limit_and_names_a_length_limit(tmp_path):
+    deepest = [f"层{level}" for level in range(MAX_CATEGORY_DEPTH)]
+    path = write(
+        tmp_path,
+        line(title="五层", category=deepest),
+        line(title="六层", category=[*deepest, "再深一层"]),
+        line(title="五百层", category=[f"深{level}" for level in range(500)]),
+        line(title="长名", category=["名" * 101]),
+    )
+    code, out, err = run_import(path)
+    assert code == 1
+    assert out.strip() == "imported 1, duplicates 0, failed 3"
+    assert f"line 2: category: at most {MAX_CATEGORY_DEPTH} levels, got 6" in err
+    assert f"line 3: category: at most {MAX_CATEGORY_DEPTH} levels, got 500" in err
+    assert "line 4: category: item 1 must have 1 to 100 characters" in err
+    assert Category.objects.count() == MAX_CATEGORY_DEPTH
+    assert Article.objects.get().category.name == deepest[-1]
+
+
+def test_an_invalid_line_matching_an_existing_article_is_an_error_not_a_duplicate(tmp_path):
+    url = "https://court.example.org/news/1.html"
+    ArticleFactory(title="原有的文章", source_url=url)
+    path = write(tmp_path, line(title="同一来源", source_url=url, byline="长" * 256))
+    code, out, err = run_import(path)
+    assert code == 1
+    assert out.strip() == "imported 0, duplicates 0, failed 1"
+    assert "line 1: byline: Ensure this value has at most 255 characters" in err
+
+
+def test_tags_beyond_the_import_limit_are_dropped_with_a_warning(tmp_path):
+    tags = [f"标签{number}" for number in range(services.MAX_IMPORTED_TAGS + 5)]
+    code, out, err = run_import(write(tmp_path, line(title="很多标签", tags=tags)))
+    assert (code, out.strip()) == (0, "imported 1, duplicates 0, failed 0")
+    limit = services.MAX_IMPORTED_TAGS
+    assert f"line 1: {limit + 5} tags; only the first {limit} were imported" in err
+    assert sorted(Article.objects.get().tags.names()) == sorted(tags[:limit])
 
 
 # --- Encodings, stdin, empty files --------------------------------------------------------------

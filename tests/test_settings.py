@@ -123,3 +123,13 @@ def test_models_and_migrations_agree():
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_the_fetch_timeout_may_not_outlive_a_worker(tmp_path):
+    env = {"DJANGO_DEBUG": "1", "NEWSROOM_VAR_DIR": str(tmp_path)}
+    refused = manage("check", env={**env, "NEWSROOM_IMPORT_FETCH_TIMEOUT": "61"})
+    assert refused.returncode != 0
+    assert "NEWSROOM_IMPORT_FETCH_TIMEOUT must be seconds" in refused.stderr
+    assert "at most 60" in refused.stderr
+    accepted = manage("check", env={**env, "NEWSROOM_IMPORT_FETCH_TIMEOUT": "60"})
+    assert accepted.returncode == 0, accepted.stderr

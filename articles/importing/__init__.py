@@ -10,7 +10,7 @@ Modules, one job each:
     text      plain text;  html: HTML pages and WeChat articles
     reading   bytes and files: decoding, HTML or text
     fetch     fetching a page or an image by URL, within limits (time, size, redirects,
-              public addresses only)
+              public addresses only);  addresses: which IP addresses are public
     sources   one source as an editor names it (file, folder, URL) to a ParsedArticle
     accuracy  comparing recognised fields with a capture's expected ones (the corpus)
     jsonl     the JSON Lines migration format;  bulk: running it against the database

@@ -58,10 +58,14 @@ def save_line(line: ArticleLine, *, poster=None) -> tuple[Article, bool]:
     categories this call created are rolled back and ``(existing, False)`` returned.
     ``poster`` is a user or ``None`` (the importer system user).
 
+    The line is checked against the model (:func:`validate_line`) before the duplicate
+    rule runs: an invalid line is an error even when it matches an existing article.
+
     Raises:
         ValidationError: a field does not fit the model (``message_dict`` names it); nothing
             of the line is written.
     """
+    validate_line(line)
     category = category_for_path(line.category_path)
     article, created = services.import_article(line.parsed, category=category, poster=poster)
     if not created:
@@ -90,6 +94,32 @@ def save_line(line: ArticleLine, *, poster=None) -> tuple[Article, bool]:
             article, line.takedown.reason, public_notice=line.takedown.notice, at=line.takedown.at
         )
     return article, True
+
+
+def validate_line(line: ArticleLine) -> None:
+    """Check the article fields of ``line`` against the model (lengths, the source URL,
+    times, slug, status), without touching the database.
+
+    Raises:
+        ValidationError: a field does not fit; ``message_dict`` names it.
+    """
+    parsed = line.parsed
+    Article(
+        title=parsed.title,
+        subtitle=parsed.subtitle,
+        lead=parsed.lead,
+        byline=parsed.byline,
+        body=parsed.body_html,
+        original_published_at=parsed.original_published_at,
+        source_name=parsed.source_name,
+        source_issue=parsed.source_issue,
+        source_editor=parsed.source_editor,
+        source_url=parsed.source_url,
+        slug=line.slug,
+        disclaimer=line.disclaimer,
+        status=line.status,
+        published_at=line.published_at,
+    ).full_clean(validate_unique=False, validate_constraints=False)
 
 
 def category_for_path(path: Iterable[str]) -> Category | None:
@@ -164,6 +194,13 @@ def import_lines(
             continue
         if created:
             summary.imported += 1
+            tags = len({name.casefold() for name in line.parsed.keywords})
+            if tags > services.MAX_IMPORTED_TAGS:
+                warn(
+                    number,
+                    _("%(count)d tags; only the first %(limit)d were imported")
+                    % {"count": tags, "limit": services.MAX_IMPORTED_TAGS},
+                )
         else:
             summary.duplicates += 1
             if line.takedown and article.removed_at is None:

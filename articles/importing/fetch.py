@@ -12,10 +12,12 @@ message says what went wrong, for the editor:
 * at most :data:`MAX_PAGE_BYTES` / :data:`MAX_IMAGE_BYTES`, counted while reading: a bigger
   answer is cut off at the limit, never read whole (also after gzip/deflate decoding);
 * at most :data:`MAX_REDIRECTS` redirects, each new address checked like the first;
-* no loopback, private, link-local, multicast or reserved address (OWASP SSRF prevention:
-  an editor must not make the server fetch internal services), unless
-  ``settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES``. The connection goes to the address that
-  was checked, not to whatever the name resolves to a moment later (DNS rebinding);
+* no loopback, private, link-local, site-local, multicast or reserved address, nor an IPv6
+  address wrapping one (6to4, Teredo, NAT64; OWASP SSRF prevention: an editor must not make
+  the server fetch internal services), unless
+  ``settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES``; link-local addresses (the cloud metadata
+  service) are refused even then. The connection goes to the address that was checked, not
+  to whatever the name resolves to a moment later (DNS rebinding);
 * error statuses, non-HTML pages, refused connections, unknown hosts and time-outs are
   named as such ("the server answered 404 (Not Found)").
 
@@ -27,7 +29,6 @@ without reaching into its internals, and both are one overridden ``connect()`` h
 
 import contextlib
 import http.client
-import ipaddress
 import socket
 import ssl
 import threading
@@ -40,6 +41,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .addresses import is_link_local_address, is_public_address
 from .fields import ArticleImportError
 from .reading import MAX_FILE_BYTES
 
@@ -379,20 +381,13 @@ def _connection_error(target, exc) -> str:
 # --- Addresses and connections --------------------------------------------------------------
 
 
-def is_public_address(address: str) -> bool:
-    """Whether the IP ``address`` is a public unicast one (not loopback, private, shared,
-    link-local, multicast, unspecified or reserved; IPv4-mapped IPv6 is judged as IPv4)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone (fe80::1%eth0)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
-
-
 def _allowed_addresses(host, port) -> list[str]:
     """The addresses ``host`` resolves to, all checked; connecting uses these only.
 
     Raises:
-        ArticleImportError: the host is unknown, or (unless private addresses are allowed)
+        ArticleImportError: the host is unknown, any of its addresses is link-local (always:
+            ``IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES`` opens intranet sources, not the cloud
+            metadata service at 169.254.169.254), or (unless private addresses are allowed)
             any of its addresses is not public: a name that also points inside is refused.
     """
     try:
@@ -400,16 +395,24 @@ def _allowed_addresses(host, port) -> list[str]:
     except (socket.gaierror, UnicodeError):
         raise ArticleImportError(_("The host %(host)s cannot be found.") % {"host": host}) from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES:
-        for address in addresses:
-            if not is_public_address(address):
+    for address in addresses:
+        if settings.IMPORT_FETCH_ALLOW_PRIVATE_ADDRESSES:
+            if is_link_local_address(address):
                 raise ArticleImportError(
                     _(
-                        "%(host)s is an internal address (%(address)s); the importer only "
-                        "fetches from public addresses."
+                        "%(host)s is a link-local address (%(address)s); the importer never "
+                        "fetches from link-local addresses."
                     )
                     % {"host": host, "address": address}
                 )
+        elif not is_public_address(address):
+            raise ArticleImportError(
+                _(
+                    "%(host)s is an internal address (%(address)s); the importer only "
+                    "fetches from public addresses."
+                )
+                % {"host": host, "address": address}
+            )
     return addresses
 
 

@@ -9,16 +9,19 @@ article is imported all the same.
 """
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Max
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import ArticleImage
 from .fetch import fetch_image
@@ -41,8 +44,40 @@ class ImageReport:
     saved: list[ArticleImage] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
 
+    def summary(self, most: int) -> str:
+        """One or two sentences for the editor: how many images were added to the gallery,
+        how many were not, the first ``most`` of these with the reason and "… and N more";
+        ``""`` when there were no images."""
+        parts = []
+        if self.saved:
+            count = len(self.saved)
+            parts.append(
+                ngettext(
+                    "%(count)d image was added to its gallery.",
+                    "%(count)d images were added to its gallery.",
+                    count,
+                )
+                % {"count": count}
+            )
+        if self.failed:
+            count = len(self.failed)
+            listed = "; ".join(f"{url} ({reason})" for url, reason in self.failed[:most])
+            if count > most:
+                listed += " " + ngettext(
+                    "… and %(count)d more", "… and %(count)d more", count - most
+                ) % {"count": count - most}
+            parts.append(
+                ngettext(
+                    "%(count)d image was not imported: %(list)s.",
+                    "%(count)d images were not imported: %(list)s.",
+                    count,
+                )
+                % {"count": count, "list": listed}
+            )
+        return " ".join(parts)
 
-def import_images(article, urls, *, referer: str = "") -> ImageReport:
+
+def import_images(article, urls, *, referer: str = "", budget: float | None = None) -> ImageReport:
     """Download the images at ``urls`` into ``article``'s gallery, after its images.
 
     Args:
@@ -51,12 +86,18 @@ def import_images(article, urls, *, referer: str = "") -> ImageReport:
             a repeated address is downloaded once; past :data:`MAX_IMAGES_PER_ARTICLE`
             addresses are skipped and reported.
         referer: the page the images come from, sent as ``Referer``.
+        budget: seconds all the downloads may take together (``None``: no limit beyond
+            each fetch's own ``settings.IMPORT_FETCH_TIMEOUT``). No download is started
+            once it is spent, and each one's deadline is the smaller of the fetch timeout
+            and what is left of it, so a caller inside a web request (the admin) ends well
+            before the worker is killed. The images not tried are reported as skipped.
 
     Returns:
         An :class:`ImageReport`. Alt text and caption are left empty (the parsed article
         has only the addresses). Never raises for a bad image: a fetch error, a non-image,
-        a bomb or too many pixels is a ``failed`` entry with its reason.
+        a bomb, too many pixels or a spent budget is a ``failed`` entry with its reason.
     """
+    started = time.monotonic()
     report = ImageReport()
     unique = list(dict.fromkeys(urls))
     for url in unique[MAX_IMAGES_PER_ARTICLE:]:
@@ -65,9 +106,19 @@ def import_images(article, urls, *, referer: str = "") -> ImageReport:
         )
     last = article.images.aggregate(last=Max("position"))["last"]
     position = 0 if last is None else last + 1
-    for index, url in enumerate(unique[:MAX_IMAGES_PER_ARTICLE]):
+    tried = unique[:MAX_IMAGES_PER_ARTICLE]
+    for index, url in enumerate(tried):
+        timeout = settings.IMPORT_FETCH_TIMEOUT
+        if budget is not None:
+            left = budget - (time.monotonic() - started)
+            if left <= 0:
+                report.failed.extend(
+                    (skipped, _("time budget spent; skipped")) for skipped in tried[index:]
+                )
+                break
+            timeout = min(timeout, left)
         try:
-            fetched = fetch_image(url, referer=referer)
+            fetched = fetch_image(url, referer=referer, timeout=timeout)
         except ArticleImportError as exc:
             report.failed.append((url, str(exc)))
             continue

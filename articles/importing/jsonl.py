@@ -21,9 +21,13 @@ never written), lines ended by ``\\n`` or ``\\r\\n``; blank lines are skipped. K
                            ``…Z``) or ``null``; a time without an offset is an error, since
                            the file cannot say whose local time it is
 ``category``               the category's path of names from the root
-                           (``["行业新闻", "热点新闻"]``) or ``[]``; missing categories are
-                           created under their parent (slug from the name, made unique)
-``tags``                   list of tag names (created as needed; blank names dropped)
+                           (``["行业新闻", "热点新闻"]``) or ``[]``, at most
+                           :data:`MAX_CATEGORY_DEPTH` names of at most 100 characters; missing
+                           categories are created under their parent (slug from the name,
+                           made unique)
+``tags``                   list of tag names (created as needed; blank names dropped; the
+                           first ``services.MAX_IMPORTED_TAGS`` distinct ones are imported,
+                           with a warning when there are more)
 ``status``                 ``"draft"`` (default), ``"published"`` or ``"withdrawn"``
 ``published_at``           ISO 8601 with an offset, or ``null``. A published article with
                            ``null`` is published at import time; a future time schedules it;
@@ -60,10 +64,16 @@ Decisions
   would force a rewrite of every file), while a required key that is missing or misspelt
   makes the line fail.
 * A line is imported in one transaction: categories created for a line that fails, or that
-  is a duplicate, are rolled back with it.
+  is a duplicate, are rolled back with it. A line is checked against the model before the
+  duplicate rule runs, so that an invalid line is reported as such even when it matches an
+  article that exists.
+* A line that the JSON parser cannot take (nested deeper than Python's recursion limit, an
+  integer of more than ``sys.get_int_max_str_digits()`` digits), even under a key that is
+  ignored, is a bad line like any other: reported and skipped.
 """
 
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -108,6 +118,10 @@ NOT_IMPORTED = {
 }
 
 _MAX_VIEW_COUNT = 2**63 - 1  # PositiveBigIntegerField
+
+#: Deepest category path a line may give (names from the root). A portal's sections are two
+#: or three levels deep; a longer path is a broken file, and each level is a category made.
+MAX_CATEGORY_DEPTH = 5
 
 
 @dataclass(frozen=True)
@@ -197,6 +211,15 @@ def parse_line(data: bytes | str) -> ArticleLine | None:
             _("not valid JSON: %(error)s (column %(column)d)")
             % {"error": exc.msg, "column": exc.colno}
         ) from None
+    except RecursionError:
+        raise ArticleImportError(_("not valid JSON: nested too deeply")) from None
+    except ValueError as exc:  # an integer beyond the interpreter's digit limit
+        if "digits" not in str(exc):
+            raise ArticleImportError(_("not valid JSON: %(error)s") % {"error": exc}) from None
+        raise ArticleImportError(
+            _("not valid JSON: a number has more than %(limit)d digits")
+            % {"limit": sys.get_int_max_str_digits()}
+        ) from None
     if not isinstance(item, dict):
         raise ArticleImportError(
             _("expected a JSON object, got %(type)s") % {"type": _json_type(item)}
@@ -233,7 +256,9 @@ def parse_line(data: bytes | str) -> ArticleLine | None:
     )
     return ArticleLine(
         parsed=parsed,
-        category_path=tuple(_names(item, "category", Category, skip_blank=False)),
+        category_path=tuple(
+            _names(item, "category", Category, skip_blank=False, most=MAX_CATEGORY_DEPTH)
+        ),
         status=status,
         published_at=_time(item, "published_at"),
         slug=slug,
@@ -302,8 +327,9 @@ def _time(item: dict, key: str, label: str = "") -> datetime | None:
     return moment
 
 
-def _names(item: dict, key: str, model, *, skip_blank: bool) -> list[str]:
-    """``item[key]`` as a list of normalized names, each fitting ``model.name``."""
+def _names(item: dict, key: str, model, *, skip_blank: bool, most: int = 0) -> list[str]:
+    """``item[key]`` as a list of normalized names, each fitting ``model.name``; at most
+    ``most`` of them when it is not 0."""
     value = item.get(key)
     if value is None:
         return []
@@ -311,6 +337,11 @@ def _names(item: dict, key: str, model, *, skip_blank: bool) -> list[str]:
         raise ArticleImportError(
             _("%(key)s: expected a list of names, got %(type)s")
             % {"key": key, "type": _json_type(value)}
+        )
+    if most and len(value) > most:
+        raise ArticleImportError(
+            _("%(key)s: at most %(limit)d levels, got %(count)d")
+            % {"key": key, "limit": most, "count": len(value)}
         )
     limit = model._meta.get_field("name").max_length
     names = []

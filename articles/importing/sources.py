@@ -50,13 +50,16 @@ def is_url(source: str) -> bool:
 
 
 def expand_sources(sources) -> list[str]:
-    """The sources to import, in order: each folder replaced by its files ending in
-    :data:`SOURCE_SUFFIXES`, sorted by name (not recursive). A folder with no such file
-    stays as it is, so that reading it reports the problem under its name."""
+    """The sources to import, in order, each stripped of surrounding whitespace (a pasted
+    ``" http://…"`` is an address): each folder replaced by its files ending in
+    :data:`SOURCE_SUFFIXES`, sorted by name (not recursive). A folder with no such file, and
+    an empty source, stay as they are, so that reading them reports the problem under their
+    name (``""`` is not the current folder)."""
     expanded = []
     for source in sources:
+        source = source.strip()
         path = Path(source)
-        if not is_url(source) and path.is_dir():
+        if source and not is_url(source) and path.is_dir():
             files = sorted(
                 str(child)
                 for child in path.iterdir()
@@ -74,12 +77,18 @@ def read_source(source: str, *, timeout: float | None = None) -> tuple[ParsedArt
     An address is fetched (:func:`~articles.importing.fetch.fetch_page`, ``timeout``
     seconds at most) and parsed with :func:`parse_page`.
 
-    Raises:
-        ArticleImportError: the file or address cannot be read or fetched (see
-            ``parse_file`` and ``fetch_page``), a folder has no file to import, or no
-            article is recognised. The message names the source.
-    """
+    ``source`` is stripped of surrounding whitespace first.
 
+    Raises:
+        ArticleImportError: the source is empty, the file or address cannot be read or
+            fetched (see ``parse_file`` and ``fetch_page``), a folder has no file to import,
+            or no article is recognised. The message names the source.
+    """
+    source = source.strip()
+    if not source:
+        raise ArticleImportError(
+            _("An empty source: give a saved page, a folder of them or an http(s) address.")
+        )
     if is_url(source):
         try:
             page = fetch_page(source, timeout=timeout)

@@ -34,6 +34,9 @@ from articles.importing import ArticleImportError, expand_sources, read_source
 from articles.importing.images import import_images
 from articles.models import Article, Category
 
+#: Seconds the images of one fetched page may take to download together (see
+#: ``import_images``): larger than the admin's, since no web worker waits on the command.
+IMAGE_TIME_BUDGET_SECONDS = 300
 #: Lines of the body shown by --dry-run.
 DRY_RUN_BODY_LINES = 5
 _CELL_END = re.compile(r"</t[dh]\s*>", re.I)
@@ -96,7 +99,7 @@ class Command(BaseCommand):
         }
         items = expand_sources(sources)
         # A folder with files is a batch even of one; an empty one fails as a single source.
-        self.batch = len(sources) > 1 or items != sources
+        self.batch = len(sources) > 1 or items != [source.strip() for source in sources]
         if not self.batch:
             self._import(items[0])
             return
@@ -159,7 +162,9 @@ class Command(BaseCommand):
         )
         self._say(self.stdout, url)
         if origin.is_web and self.images and parsed.image_urls:
-            report = import_images(article, parsed.image_urls, referer=origin.url)
+            report = import_images(
+                article, parsed.image_urls, referer=origin.url, budget=IMAGE_TIME_BUDGET_SECONDS
+            )
             self._say(self.stdout, f"Gallery: {len(report.saved)} images downloaded.")
             for image_url, reason in report.failed:
                 self._say(self.stderr, f"Image {image_url}: {reason}", self.style.WARNING)
