@@ -20,7 +20,6 @@ import re
 from collections import Counter
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_ipv46_address
@@ -32,6 +31,7 @@ from tqdm import tqdm
 from articles import services
 from articles.importing import ArticleImportError, expand_sources, read_source
 from articles.importing.images import import_images
+from articles.management.options import poster_named
 from articles.models import Article, Category
 
 #: Seconds the images of one fetched page may take to download together (see
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         self.dry_run, self.images = dry_run, not no_images
         self.import_options = {
             "category": self._category(options["category"]),
-            "poster": self._poster(options["poster"]),
+            "poster": poster_named(options["poster"]),
             "poster_ip": self._poster_ip(options["poster_ip"]),
             "publish_now": options["publish"],
             "backdate": options["backdate"],
@@ -228,15 +228,6 @@ class Command(BaseCommand):
             return Category.objects.get(slug=slug)
         except Category.DoesNotExist:
             raise CommandError(f"--category: no category with slug {slug!r}.") from None
-
-    def _poster(self, username):
-        if not username:
-            return None
-        user_model = get_user_model()
-        try:
-            return user_model.objects.get_by_natural_key(username)
-        except user_model.DoesNotExist:
-            raise CommandError(f"--poster: no user named {username!r}.") from None
 
     def _poster_ip(self, address):
         if address:

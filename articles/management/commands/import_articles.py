@@ -10,11 +10,11 @@ failed. Running it again on the same file imports nothing new (every line is a d
 
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.encoding import uri_to_iri
 
 from articles.importing.bulk import import_lines
+from articles.management.options import poster_named
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, poster, verbosity, **options):
-        poster = self._poster(poster)
+        poster = poster_named(poster)
         report = {
             "error": lambda number, reason: self.stderr.write(f"line {number}: {reason}"),
             "warn": lambda number, message: self.stderr.write(
@@ -56,12 +56,3 @@ class Command(BaseCommand):
         self.stdout.write(str(summary))
         if summary.failed:
             raise CommandError(f"{summary.failed} line(s) not imported; see above.")
-
-    def _poster(self, username):
-        if not username:
-            return None
-        user_model = get_user_model()
-        try:
-            return user_model.objects.get_by_natural_key(username)
-        except user_model.DoesNotExist:
-            raise CommandError(f"--poster: no user named {username!r}.") from None
