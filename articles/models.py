@@ -215,7 +215,13 @@ class Article(models.Model):
         _("lead"), blank=True, help_text=_("The 导读: a short summary shown above the text.")
     )
     byline = models.CharField(
-        _("byline"), max_length=255, blank=True, help_text=_("For example: 文 | 某法院院长 某某")
+        _("byline"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The authors, without a label such as 文 or 作者: 某法院院长 某某; with several "
+            "roles, each keeps its own: 本报记者 某某 通讯员 某某."
+        ),
     )
 
     source_name = models.CharField(_("source publication"), max_length=200, blank=True)
