@@ -1,5 +1,7 @@
 """Articles, their categories and images, and the site-wide disclaimer."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -18,6 +20,8 @@ from .renditions import MAX_PIXELS, ImageTooLarge, make_rendition
 from .sanitize import html_to_text, normalize_text, sanitize_html
 from .storage import private_storage
 from .validators import validate_plausible_year
+
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 SLUG_MAX_LENGTH = 200
 
@@ -365,6 +369,17 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+
+    @property
+    def lead_repeats_body(self) -> bool:
+        """Whether the lead only copies the start of the body (many portals fill their 导读
+        with the first paragraph): readers then see that text once, in the body. Spaces and
+        punctuation are not compared."""
+        lead = _NOT_WORDS.sub("", self.lead or "")
+        if not lead:
+            return False
+        start = _NOT_WORDS.sub("", (self.body_text or "")[: 2 * len(self.lead) + 100])
+        return start.startswith(lead)
 
     def display_disclaimer(self) -> str:
         """The disclaimer shown under the article: its own when set, else the site-wide

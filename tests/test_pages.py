@@ -440,3 +440,21 @@ def test_the_subtitle_is_shown_under_the_title_and_a_court_is_no_periodical(clie
     assert subtitle in response.content.decode()
     assert "《某某县人民法院》" not in response.content.decode()
     assert "某某县人民法院" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_lead_that_copies_the_first_paragraph_is_shown_once(client):
+    copied = ArticleFactory(
+        published=True,
+        lead="诉源治理是推进基层社会治理现代化的重要抓手。",
+        body="<p>诉源治理是推进基层社会治理现代化的重要抓手，清河法院立足实际。</p>",
+    )
+    own = ArticleFactory(published=True, lead="一段真正的导读。", body="<p>正文第一段。</p>")
+
+    copied_page = client.get(copied.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0")
+    own_page = client.get(own.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0")
+
+    assert 'class="article__lead"' not in copied_page.content.decode()
+    shown = copied_page.content.decode().split("<article", 1)[1]  # the page, not its <head>
+    assert shown.count("诉源治理是推进基层社会治理现代化的重要抓手") == 1
+    assert 'class="article__lead"' in own_page.content.decode()
