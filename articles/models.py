@@ -1,7 +1,5 @@
 """Articles, their categories and images, and the site-wide disclaimer."""
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,11 +15,9 @@ from taggit.models import ItemBase, TagBase
 from .masking import mask_nickname
 from .querysets import ArticleQuerySet
 from .renditions import MAX_PIXELS, ImageTooLarge, make_rendition
-from .sanitize import html_to_text, normalize_text, sanitize_html
+from .sanitize import html_to_text, normalize_text, sanitize_html, words_only
 from .storage import private_storage
 from .validators import validate_plausible_year
-
-_NOT_WORDS = re.compile(r"[\W_]+")
 
 SLUG_MAX_LENGTH = 200
 
@@ -375,10 +371,10 @@ class Article(models.Model):
         """Whether the lead only copies the start of the body (many portals fill their 导读
         with the first paragraph): readers then see that text once, in the body. Spaces and
         punctuation are not compared."""
-        lead = _NOT_WORDS.sub("", self.lead or "")
+        lead = words_only(self.lead)
         if not lead:
             return False
-        start = _NOT_WORDS.sub("", (self.body_text or "")[: 2 * len(self.lead) + 100])
+        start = words_only((self.body_text or "")[: 2 * len(self.lead) + 100])
         return start.startswith(lead)
 
     def display_disclaimer(self) -> str:

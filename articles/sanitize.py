@@ -116,3 +116,13 @@ def html_to_text(html: str | None) -> str:
     """
     text = unescape(strip_tags(_BLOCK_BOUNDARY.sub(" ", html or "")))
     return " ".join(text.split())
+
+
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def words_only(text: str | None) -> str:
+    """``text`` without spaces, punctuation and symbols: what is compared when two texts
+    must say the same thing however they are typeset (a lead against the body, a page's
+    body against one imported before)."""
+    return _NOT_WORDS.sub("", text or "")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from .models import Article, ArticleImage, Tag
+from .sanitize import words_only
 from .storage import private_storage
 
 #: User agents that are robots, link previewers or command-line clients; their requests are
@@ -206,7 +207,6 @@ def find_imported(parsed) -> Article | None:
 #: Shortest body text (characters, spaces and punctuation left out) worth a fingerprint: a
 #: shorter one (an empty migrated body, a one-line notice) may well recur in another article.
 FINGERPRINT_MIN_CHARS = 50
-_NOT_TEXT = re.compile(r"[\W_]+")
 
 
 def source_fingerprint(body_html: str) -> str:
@@ -214,10 +214,29 @@ def source_fingerprint(body_html: str) -> str:
     left out, NFKC-normalised), or ``""`` when the text is shorter than
     ``FINGERPRINT_MIN_CHARS``."""
     text = unicodedata.normalize("NFKC", html.unescape(strip_tags(body_html or "")))
-    text = _NOT_TEXT.sub("", text)
+    text = words_only(text)
     if len(text) < FINGERPRINT_MIN_CHARS:
         return ""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def article_from(parsed, **fields) -> Article:
+    """An unsaved :class:`Article` holding the recognised fields of ``parsed`` (an
+    :class:`articles.importing.ParsedArticle`; not its keywords, which are tags and need a
+    saved article) and the model fields given as ``fields``."""
+    return Article(
+        title=parsed.title,
+        subtitle=parsed.subtitle,
+        lead=parsed.lead,
+        byline=parsed.byline,
+        body=parsed.body_html,
+        original_published_at=parsed.original_published_at,
+        source_name=parsed.source_name,
+        source_issue=parsed.source_issue,
+        source_editor=parsed.source_editor,
+        source_url=parsed.source_url,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -268,17 +287,8 @@ def import_article(
             defaults={"password": make_password(None), "is_staff": False},
         )
     nickname_length = Article._meta.get_field("poster_nickname").max_length
-    article = Article(
-        title=parsed.title,
-        subtitle=parsed.subtitle,
-        lead=parsed.lead,
-        byline=parsed.byline,
-        body=parsed.body_html,
-        original_published_at=parsed.original_published_at,
-        source_name=parsed.source_name,
-        source_issue=parsed.source_issue,
-        source_editor=parsed.source_editor,
-        source_url=parsed.source_url,
+    article = article_from(
+        parsed,
         source_fingerprint=source_fingerprint(parsed.body_html),
         category=category,
         poster=poster,

@@ -18,6 +18,8 @@ from . import lines as L
 from . import rules, summary
 from .fields import ArticleImportError, Block, Declared, ParsedArticle, find_datetime
 
+#: Longest line read for metadata other than a lead or keywords (a metadata row is short).
+METADATA_MAX_CHARS = 200
 #: How many lines above the title may hold the page's metadata (an e-paper's
 #: ``某某法治报 2024年05月07日 第03版`` header sits over the title).
 META_ABOVE_TITLE = 4
@@ -90,7 +92,8 @@ def classify(line: str):
         return "blank", None
     if L.is_markup(line):
         return "markup", None
-    meta = L.read_metadata(line) if len(line) <= 200 or L._LEADING_LONG_LABEL.match(line) else None
+    short = len(line) <= METADATA_MAX_CHARS
+    meta = L.read_metadata(line) if short or L.starts_with_long_label(line) else None
     if meta is not None and (meta.fills_a_field() or meta.lead == ""):
         return "meta", meta
     if L.is_chrome(line) or meta is not None:
@@ -206,7 +209,7 @@ def _find_title(lines, kinds, declared_title: str, *, weak: bool = False):
         close = [
             index
             for index, line in enumerate(lines)
-            if L.title_score(line) and len(line) >= 0.6 * len(wanted) and line in wanted
+            if L.is_title_like(line) and len(line) >= 0.6 * len(wanted) and line in wanted
         ]
         matches = exact or close
         # A title also listed in the page's navigation (an e-paper's 本版标题导航): the
@@ -218,7 +221,7 @@ def _find_title(lines, kinds, declared_title: str, *, weak: bool = False):
         if not weak:
             return None, wanted
     candidates = [
-        i for i, (kind, _) in enumerate(kinds) if kind == "text" and L.title_score(lines[i])
+        i for i, (kind, _) in enumerate(kinds) if kind == "text" and L.is_title_like(lines[i])
     ]
     body_at = _first_running_paragraph(lines, kinds)
     above = [i for i in candidates if body_at is not None and i < body_at][-TITLE_CANDIDATES:]

@@ -103,18 +103,8 @@ def validate_line(line: ArticleLine) -> None:
     Raises:
         ValidationError: a field does not fit; ``message_dict`` names it.
     """
-    parsed = line.parsed
-    Article(
-        title=parsed.title,
-        subtitle=parsed.subtitle,
-        lead=parsed.lead,
-        byline=parsed.byline,
-        body=parsed.body_html,
-        original_published_at=parsed.original_published_at,
-        source_name=parsed.source_name,
-        source_issue=parsed.source_issue,
-        source_editor=parsed.source_editor,
-        source_url=parsed.source_url,
+    services.article_from(
+        line.parsed,
         slug=line.slug,
         disclaimer=line.disclaimer,
         status=line.status,

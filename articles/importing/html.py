@@ -12,6 +12,7 @@ line-by-line recognition as plain text (:mod:`.assemble`), so labelled metadata 
 """
 
 import collections
+import copy
 import html as html_lib
 import json
 import re
@@ -328,7 +329,7 @@ def _base_url(tree, url: str) -> str:
 def page_lines(tree) -> list[str]:
     """The visible text of the whole page, one line per block element (scripts, styles
     and hidden elements removed). The tree is not changed."""
-    tree = _copy(tree)
+    tree = copy.deepcopy(tree)
     etree.strip_elements(tree, *SKIPPED_TAGS, with_tail=False)
     for element in [element for element in tree.iter(etree.Element) if _hidden(element)]:
         element.drop_tree()
@@ -340,10 +341,6 @@ def page_lines(tree) -> list[str]:
     for element in tree.iter(*INLINE_SEPARATED_TAGS):
         element.tail = " " + (element.tail or "")
     return tree.xpath("string()").splitlines()
-
-
-def _copy(tree):
-    return lxml_html.fromstring(etree.tostring(tree, encoding="unicode"))
 
 
 def _hidden(element) -> bool:

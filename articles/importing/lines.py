@@ -2,7 +2,8 @@
 
 One function per question, each reading the tables of :mod:`articles.importing.rules`:
 :func:`clean_line`, :func:`is_chrome`, :func:`is_navigation`, :func:`is_markup`,
-:func:`read_metadata`, :func:`is_paragraph`, :func:`is_heading`, :func:`title_score`.
+:func:`read_metadata`, :func:`starts_with_long_label`, :func:`is_paragraph`,
+:func:`is_heading`, :func:`is_title_like`.
 """
 
 import re
@@ -180,6 +181,12 @@ _VALUE_TRIM = " ,，;；|｜/／:：　()（）【】[]"
 #: Longest value of a short metadata field (a name, a source, an editor), in characters.
 VALUE_MAX_CHARS = 40
 _NAMES_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def starts_with_long_label(line: str) -> bool:
+    """Whether ``line`` starts with a lead or keywords label (导读, 摘要, 关键词…), whose
+    value may be a line of any length."""
+    return bool(_LEADING_LONG_LABEL.match(line))
 
 
 def read_metadata(line: str) -> Metadata | None:
@@ -372,16 +379,14 @@ def is_heading(line: str) -> bool:
     )
 
 
-def title_score(line: str) -> int:
-    """How title-like ``line`` is, 0 (cannot be a title) to 3: a title is 2 to 80
-    characters of text with Han characters, is no chrome, no site or publication name
-    (``某某法院网``, ``某某法治报``), and ends no sentence (a headline may end with ？ or ！)."""
+def is_title_like(line: str) -> bool:
+    """Whether ``line`` can be a title: 2 to 80 characters of text with Han characters, no
+    chrome, no site or publication name (``某某法院网``, ``某某法治报``), no subtitle, and no
+    sentence end (a headline may end with ？ or ！)."""
     if not line or is_chrome(line) or is_markup(line) or rules.SITE_NAME.match(line):
-        return 0
+        return False
     if _ends_sentence(line) and not (line[-1] in "？！?!" and len(line) <= 40):
-        return 0
+        return False
     if len(line) > rules.TITLE_MAX_CHARS or len(line) < 2 or not _HAN.search(line):
-        return 0
-    if rules.SUBTITLE.match(line):
-        return 0
-    return 3 if len(line) >= 8 else 1
+        return False
+    return not rules.SUBTITLE.match(line)

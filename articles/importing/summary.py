@@ -5,6 +5,7 @@ article's; these functions tell the two apart by what the article itself says.""
 import html
 import re
 
+from ..sanitize import words_only
 from . import lines as L
 from . import rules
 from .fields import Declared
@@ -64,8 +65,7 @@ def declared_lead(declared: Declared, title: str, body_html: str) -> str:
     if any(name and name in text for name in declared.site_names):
         return ""
     body_text = html.unescape(re.sub(r"<[^>]+>", "", body_html))
-    squeeze = lambda value: re.sub(r"[\s\W_]+", "", value)  # noqa: E731
-    body, head = squeeze(body_text), squeeze(text).rstrip("…")
+    body, head = words_only(body_text), words_only(text)
     if not head or head[:20] in body[:200] or body.startswith(head[:10]):
         return ""
     shared = _bigrams(text) & _bigrams(title + body_text)
